@@ -1,0 +1,25 @@
+namespace Digit.Training.Data;
+
+/// <summary>
+/// A set of 28x28 grey images with their labels. <see cref="Pixels"/> holds <see cref="Count"/> images of
+/// 784 bytes each, row by row, 0 = background, 255 = ink, exactly as in the IDX files.
+/// </summary>
+public sealed record MnistSet(byte[] Pixels, byte[] Labels)
+{
+    public const int ImageSide = 28;
+    public const int ImageSize = ImageSide * ImageSide;
+
+    public int Count => Labels.Length;
+
+    public ReadOnlySpan<byte> Image(int index) => Pixels.AsSpan(index * ImageSize, ImageSize);
+
+    /// <summary>The first <paramref name="count"/> images (all of them when the set is smaller).</summary>
+    public MnistSet Take(int count)
+    {
+        var n = Math.Min(count, Count);
+        return new MnistSet(Pixels[..(n * ImageSize)], Labels[..n]);
+    }
+}
+
+/// <summary>The MNIST training set (60,000 images) and test set (10,000 images).</summary>
+public sealed record MnistData(MnistSet Train, MnistSet Test);
