@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using Digit.Training.Data;
+using Digit.Training.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Digit.Training.Training;
+
+/// <summary>
+/// Trains the CNN one epoch at a time. Each call starts from a checkpoint (or fresh weights), runs one
+/// shuffled pass over the training set and returns the next checkpoint. The shuffle and dropout of epoch k
+/// depend only on the seed and k, so stopping after any epoch and resuming from its checkpoint gives the
+/// same weights as training straight through.
+/// </summary>
+public sealed class EpochTrainer
+{
+    private readonly TrainingOptions _options;
+
+    public EpochTrainer(TrainingOptions options)
+    {
+        options.Validate();
+        _options = options;
+    }
+
+    /// <summary>
+    /// Trains the epoch after <paramref name="from"/>. Cancellation is checked before every batch; a cancelled
+    /// epoch returns within one batch with <see cref="EpochReport.Stopped"/> set and <paramref name="from"/> unchanged
+    /// as its checkpoint (null when it was the first epoch).
+    /// </summary>
+    public EpochResult TrainEpoch(
+        MnistSet train,
+        TrainingCheckpoint? from,
+        IProgress<EpochProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        TorchRuntime.UseThreads(_options.EffectiveThreads);
+        var epoch = (from?.EpochsCompleted ?? 0) + 1;
+        var seed = from?.Seed ?? _options.Seed;
+        // Weight initialisation and dropout draw from libtorch's generator; seeding it per epoch makes the
+        // epoch repeatable from its checkpoint alone.
+        torch.manual_seed(EpochSeed(seed, epoch));
+
+        using var model = from?.RestoreModel() ?? new DigitCnn();
+        using var optimizer = torch.optim.Adam(model.parameters(), lr: _options.LearningRate);
+        from?.RestoreOptimizer(optimizer);
+        var step = from?.Step ?? 0;
+        model.train();
+
+        var order = Shuffle(train.Count, EpochSeed(seed, epoch));
+        var batch = new float[_options.BatchSize * MnistSet.ImageSize];
+        var labels = new long[_options.BatchSize];
+        var batches = (train.Count + _options.BatchSize - 1) / _options.BatchSize;
+        var clock = Stopwatch.StartNew();
+        double lossSum = 0;
+        long correct = 0;
+        var seen = 0;
+
+        for (var b = 0; b < batches; b++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                var partial = new EpochReport(epoch, Average(lossSum, seen), Fraction(correct, seen), seen, clock.Elapsed, Stopped: true);
+                return new EpochResult(from, partial);
+            }
+
+            var count = Math.Min(_options.BatchSize, train.Count - b * _options.BatchSize);
+            FillBatch(train, order.AsSpan(b * _options.BatchSize, count), batch, labels);
+            SetLearningRate(optimizer, _options.LearningRateAt(step));
+            using (var scope = torch.NewDisposeScope())
+            {
+                var input = torch.tensor(batch.AsSpan(0, count * MnistSet.ImageSize).ToArray(), [count, 1, MnistSet.ImageSide, MnistSet.ImageSide]);
+                var target = torch.tensor(labels.AsSpan(0, count).ToArray());
+                optimizer.zero_grad();
+                var logits = model.call(input);
+                var loss = torch.nn.functional.cross_entropy(logits, target);
+                loss.backward();
+                optimizer.step();
+                lossSum += loss.item<float>() * count;
+                correct += logits.argmax(1).eq(target).sum().item<long>();
+            }
+            step++;
+            seen += count;
+
+            if (progress is not null && ((b + 1) % _options.ProgressEveryBatches == 0 || b + 1 == batches))
+            {
+                var elapsed = clock.Elapsed.TotalSeconds;
+                progress.Report(new EpochProgress(epoch, 100.0 * seen / train.Count, Average(lossSum, seen), Fraction(correct, seen), seen, elapsed > 0 ? seen / elapsed : 0));
+            }
+        }
+
+        var report = new EpochReport(epoch, Average(lossSum, seen), Fraction(correct, seen), seen, clock.Elapsed, Stopped: false);
+        return new EpochResult(TrainingCheckpoint.Capture(model, optimizer, epoch, step, seed), report);
+    }
+
+    private static void SetLearningRate(Adam optimizer, double learningRate)
+    {
+        foreach (var group in optimizer.ParamGroups)
+        {
+            group.LearningRate = learningRate;
+        }
+    }
+
+    private static void FillBatch(MnistSet train, ReadOnlySpan<int> indices, float[] batch, long[] labels)
+    {
+        for (var i = 0; i < indices.Length; i++)
+        {
+            var image = train.Image(indices[i]);
+            var target = batch.AsSpan(i * MnistSet.ImageSize, MnistSet.ImageSize);
+            for (var p = 0; p < image.Length; p++)
+            {
+                target[p] = image[p] / 255f;
+            }
+            labels[i] = train.Labels[indices[i]];
+        }
+    }
+
+    private static int[] Shuffle(int count, int seed)
+    {
+        var order = Enumerable.Range(0, count).ToArray();
+        new Random(seed).Shuffle(order);
+        return order;
+    }
+
+    // Deterministic across processes (HashCode is randomised per process, so it cannot be used here).
+    private static int EpochSeed(int seed, int epoch) => (int)(((long)seed * 1_000_003 + epoch) & int.MaxValue);
+
+    private static double Average(double sum, int count) => count > 0 ? sum / count : 0;
+
+    private static double Fraction(long part, int whole) => whole > 0 ? (double)part / whole : 0;
+}

@@ -1,0 +1,38 @@
+using Digit.Training.Data;
+using Digit.Training.Model;
+using TorchSharp;
+
+namespace Digit.Training.Training;
+
+/// <summary>Measures a model's accuracy (fraction 0..1) on a labelled set, in eval mode without gradients.</summary>
+public static class ModelEvaluator
+{
+    public static double Accuracy(DigitCnn model, MnistSet set, int batchSize = 1000, CancellationToken cancellationToken = default)
+    {
+        model.eval();
+        using var noGrad = torch.no_grad();
+        long correct = 0;
+        for (var start = 0; start < set.Count; start += batchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = Math.Min(batchSize, set.Count - start);
+            using var scope = torch.NewDisposeScope();
+            var input = ToInput(set, start, count);
+            var target = torch.tensor(set.Labels.AsSpan(start, count).ToArray().Select(label => (long)label).ToArray());
+            correct += model.call(input).argmax(1).eq(target).sum().item<long>();
+        }
+        return set.Count > 0 ? (double)correct / set.Count : 0;
+    }
+
+    /// <summary>Images start..start+count as a [count,1,28,28] tensor scaled to 0..1.</summary>
+    public static torch.Tensor ToInput(MnistSet set, int start, int count)
+    {
+        var pixels = set.Pixels.AsSpan(start * MnistSet.ImageSize, count * MnistSet.ImageSize);
+        var values = new float[pixels.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = pixels[i] / 255f;
+        }
+        return torch.tensor(values, [count, 1, MnistSet.ImageSide, MnistSet.ImageSide]);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text;
+using Digit.Training.Model;
+using TorchSharp.Modules;
+
+namespace Digit.Training.Training;
+
+/// <summary>
+/// Everything needed to resume training exactly: how many epochs are done, the optimizer step (which
+/// drives the learning-rate decay), the seed, and the serialized weights and Adam state.
+/// </summary>
+public sealed record TrainingCheckpoint(int EpochsCompleted, long Step, int Seed, byte[] ModelState, byte[] OptimizerState)
+{
+    private const string Magic = "DIGIT-CHECKPOINT-1";
+
+    public byte[] ToBytes()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Magic);
+            writer.Write(EpochsCompleted);
+            writer.Write(Step);
+            writer.Write(Seed);
+            writer.Write(ModelState.Length);
+            writer.Write(ModelState);
+            writer.Write(OptimizerState.Length);
+            writer.Write(OptimizerState);
+        }
+        return stream.ToArray();
+    }
+
+    public static TrainingCheckpoint FromBytes(byte[] bytes)
+    {
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+            if (reader.ReadString() != Magic)
+            {
+                throw new InvalidDataException("This is not a Digit training checkpoint.");
+            }
+            var epochs = reader.ReadInt32();
+            var step = reader.ReadInt64();
+            var seed = reader.ReadInt32();
+            var model = reader.ReadBytes(reader.ReadInt32());
+            var optimizer = reader.ReadBytes(reader.ReadInt32());
+            return new TrainingCheckpoint(epochs, step, seed, model, optimizer);
+        }
+        catch (EndOfStreamException exception)
+        {
+            throw new InvalidDataException("The training checkpoint is truncated.", exception);
+        }
+    }
+
+    /// <summary>A model with this checkpoint's weights.</summary>
+    public DigitCnn RestoreModel()
+    {
+        var model = new DigitCnn();
+        using var reader = new BinaryReader(new MemoryStream(ModelState));
+        model.load(reader);
+        return model;
+    }
+
+    internal static TrainingCheckpoint Capture(DigitCnn model, Adam optimizer, int epochsCompleted, long step, int seed)
+    {
+        return new TrainingCheckpoint(epochsCompleted, step, seed, Serialize(writer => model.save(writer)), Serialize(writer => optimizer.save_state_dict(writer)));
+    }
+
+    internal void RestoreOptimizer(Adam optimizer)
+    {
+        using var reader = new BinaryReader(new MemoryStream(OptimizerState));
+        optimizer.load_state_dict(reader);
+    }
+
+    private static byte[] Serialize(Action<BinaryWriter> save)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            save(writer);
+        }
+        return stream.ToArray();
+    }
+}

@@ -1,0 +1,119 @@
+using Digit.Training.Data;
+using Digit.Training.Tests.TestSupport;
+using Digit.Training.Training;
+using TorchSharp;
+
+namespace Digit.Training.Tests.Training;
+
+[Collection(MnistCollection.Name)]
+public sealed class EpochTrainerTests(MnistFixture mnist)
+{
+    private static readonly TrainingOptions SmallRun = new() { BatchSize = 64, Seed = 7, ProgressEveryBatches = 2, Threads = 2 };
+
+    private MnistSet Subset(int count) => mnist.Data.Train.Take(count);
+
+    [Fact]
+    public void TorchSharp_LoadsOnThisMachine_AndComputes()
+    {
+        using var a = torch.tensor(new float[] { 1, 2, 3 });
+        using var sum = a.sum();
+
+        Assert.Equal(6f, sum.item<float>());
+    }
+
+    [Fact]
+    public void TrainEpoch_ResumedFromSavedCheckpoint_GivesSameWeightsAsStraightRun()
+    {
+        var train = Subset(640);
+        var trainer = new EpochTrainer(SmallRun);
+
+        var straight1 = trainer.TrainEpoch(train, null, null, CancellationToken.None);
+        var straight2 = trainer.TrainEpoch(train, straight1.Checkpoint, null, CancellationToken.None);
+
+        var first = trainer.TrainEpoch(train, null, null, CancellationToken.None);
+        var saved = first.Checkpoint!.ToBytes();
+        var resumed = trainer.TrainEpoch(train, TrainingCheckpoint.FromBytes(saved), null, CancellationToken.None);
+
+        Assert.Equal(2, resumed.Checkpoint!.EpochsCompleted);
+        Assert.Equal(straight2.Checkpoint!.Step, resumed.Checkpoint.Step);
+        Assert.Equal(straight2.Report.Loss, resumed.Report.Loss);
+        Assert.Equal(Weights(straight2.Checkpoint), Weights(resumed.Checkpoint));
+        Assert.NotEqual(Weights(straight1.Checkpoint!), Weights(straight2.Checkpoint));
+    }
+
+    [Fact]
+    public void TrainEpoch_OnSmallSubset_LearnsSomething()
+    {
+        var train = Subset(2048);
+        var trainer = new EpochTrainer(SmallRun);
+
+        var result = trainer.TrainEpoch(train, null, null, CancellationToken.None);
+        using var model = result.Checkpoint!.RestoreModel();
+        var accuracy = ModelEvaluator.Accuracy(model, mnist.Data.Test.Take(1000));
+
+        Assert.False(result.Report.Stopped);
+        Assert.Equal(2048, result.Report.Samples);
+        Assert.True(accuracy > 0.6, $"test accuracy after one small epoch was {accuracy:P1}");
+    }
+
+    [Fact]
+    public void TrainEpoch_ReportsProgressThroughTheEpoch()
+    {
+        var train = Subset(640);
+        var reports = new List<EpochProgress>();
+        var trainer = new EpochTrainer(SmallRun);
+
+        trainer.TrainEpoch(train, null, new SynchronousProgress<EpochProgress>(reports.Add), CancellationToken.None);
+
+        Assert.Equal(5, reports.Count);
+        Assert.Equal([20.0, 40.0, 60.0, 80.0, 100.0], reports.Select(r => Math.Round(r.Percentage, 6)));
+        Assert.All(reports, r => Assert.Equal(1, r.Epoch));
+        Assert.All(reports, r => Assert.InRange(r.Accuracy, 0, 1));
+    }
+
+    [Fact]
+    public void TrainEpoch_CancelledMidEpoch_StopsWithinOneBatchAndKeepsTheCheckpoint()
+    {
+        var train = Subset(1280);
+        var trainer = new EpochTrainer(SmallRun);
+        var before = trainer.TrainEpoch(train.Take(128), null, null, CancellationToken.None).Checkpoint;
+        using var stop = new CancellationTokenSource();
+        var progress = new SynchronousProgress<EpochProgress>(p =>
+        {
+            if (p.Samples >= 256)
+            {
+                stop.Cancel();
+            }
+        });
+
+        var result = trainer.TrainEpoch(train, before, progress, stop.Token);
+
+        Assert.True(result.Report.Stopped);
+        Assert.Equal(256, result.Report.Samples);
+        Assert.Same(before, result.Checkpoint);
+    }
+
+    [Fact]
+    public void TrainEpoch_CancelledBeforeStart_ReturnsStoppedWithoutCheckpoint()
+    {
+        var trainer = new EpochTrainer(SmallRun);
+
+        var result = trainer.TrainEpoch(Subset(128), null, null, new CancellationToken(canceled: true));
+
+        Assert.True(result.Report.Stopped);
+        Assert.Equal(0, result.Report.Samples);
+        Assert.Null(result.Checkpoint);
+    }
+
+    private static float[] Weights(TrainingCheckpoint checkpoint)
+    {
+        using var model = checkpoint.RestoreModel();
+        return model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+    }
+
+    /// <summary>Calls back on the reporting thread, so the assertions see every report in order.</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
