@@ -105,6 +105,27 @@ public sealed class EpochTrainerTests(MnistFixture mnist)
         Assert.Null(result.Checkpoint);
     }
 
+    [Fact]
+    public void TrainEpoch_LiveTensorCount_DoesNotGrowWithTheNumberOfBatches()
+    {
+        // Building and disposing a module leaves a fixed count in TorchSharp's statistics, so compare an
+        // epoch of 10 batches with one of 20: any tensor left behind per step would show as a difference.
+        var trainer = new EpochTrainer(SmallRun);
+        var start = trainer.TrainEpoch(Subset(128), null, null, CancellationToken.None).Checkpoint;
+
+        var afterShort = LiveTensorGrowth(() => trainer.TrainEpoch(Subset(640), start, null, CancellationToken.None));
+        var afterLong = LiveTensorGrowth(() => trainer.TrainEpoch(Subset(1280), start, null, CancellationToken.None));
+
+        Assert.Equal(afterShort, afterLong);
+    }
+
+    private static long LiveTensorGrowth(Action work)
+    {
+        var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        work();
+        return DisposeScopeManager.Statistics.ThreadTotalLiveCount - before;
+    }
+
     private static float[] Weights(TrainingCheckpoint checkpoint)
     {
         using var model = checkpoint.RestoreModel();
