@@ -2,8 +2,12 @@ using System.CommandLine;
 using Digit.Training.Cli;
 using Digit.Training.Data;
 
-var root = new RootCommand("Digit training: train the digit CNN on MNIST, export it to ONNX, evaluate and benchmark it");
-root.Add(BenchCommand.Create());
+var root = new RootCommand("Digit training: train the digit CNN on MNIST, export it to ONNX, evaluate and benchmark it")
+{
+    TrainCommand.Create(TimeProvider.System),
+    EvaluateCommand.Create(),
+    BenchCommand.Create(),
+};
 try
 {
     return await root.Parse(args).InvokeAsync();

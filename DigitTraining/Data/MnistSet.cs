@@ -13,6 +13,23 @@ public sealed record MnistSet(byte[] Pixels, byte[] Labels)
 
     public ReadOnlySpan<byte> Image(int index) => Pixels.AsSpan(index * ImageSize, ImageSize);
 
+    /// <summary>Images start..start+count-1 as floats 0..1 (ink bright), laid out as [count, 1, 28, 28].</summary>
+    public float[] Scaled(int start, int count)
+    {
+        var values = new float[count * ImageSize];
+        ScaleInto(Pixels.AsSpan(start * ImageSize, count * ImageSize), values);
+        return values;
+    }
+
+    /// <summary>Scales bytes 0..255 to floats 0..1, the network's input range.</summary>
+    public static void ScaleInto(ReadOnlySpan<byte> pixels, Span<float> values)
+    {
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            values[i] = pixels[i] / 255f;
+        }
+    }
+
     /// <summary>The first <paramref name="count"/> images (all of them when the set is smaller).</summary>
     public MnistSet Take(int count)
     {

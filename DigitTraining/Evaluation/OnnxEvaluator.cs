@@ -18,10 +18,7 @@ public static class OnnxEvaluator
             cancellationToken.ThrowIfCancellationRequested();
             var count = Math.Min(batchSize, set.Count - start);
             var pixels = set.Pixels.AsSpan(start * MnistSet.ImageSize, count * MnistSet.ImageSize);
-            for (var i = 0; i < pixels.Length; i++)
-            {
-                input[i] = pixels[i] / 255f;
-            }
+            MnistSet.ScaleInto(pixels, input);
             using var tensor = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, pixels.Length), [count, 1, MnistSet.ImageSide, MnistSet.ImageSide]);
             using var outputs = session.Run(runOptions, [inputName], [tensor], session.OutputNames);
             var probabilities = outputs[0].GetTensorDataAsSpan<float>();

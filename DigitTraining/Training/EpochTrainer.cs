@@ -105,12 +105,7 @@ public sealed class EpochTrainer
     {
         for (var i = 0; i < indices.Length; i++)
         {
-            var image = train.Image(indices[i]);
-            var target = batch.AsSpan(i * MnistSet.ImageSize, MnistSet.ImageSize);
-            for (var p = 0; p < image.Length; p++)
-            {
-                target[p] = image[p] / 255f;
-            }
+            MnistSet.ScaleInto(train.Image(indices[i]), batch.AsSpan(i * MnistSet.ImageSize, MnistSet.ImageSize));
             labels[i] = train.Labels[indices[i]];
         }
     }

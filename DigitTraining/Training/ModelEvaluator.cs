@@ -27,12 +27,6 @@ public static class ModelEvaluator
     /// <summary>Images start..start+count as a [count,1,28,28] tensor scaled to 0..1.</summary>
     public static torch.Tensor ToInput(MnistSet set, int start, int count)
     {
-        var pixels = set.Pixels.AsSpan(start * MnistSet.ImageSize, count * MnistSet.ImageSize);
-        var values = new float[pixels.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = pixels[i] / 255f;
-        }
-        return torch.tensor(values, [count, 1, MnistSet.ImageSide, MnistSet.ImageSide]);
+        return torch.tensor(set.Scaled(start, count), [count, 1, MnistSet.ImageSide, MnistSet.ImageSide]);
     }
 }

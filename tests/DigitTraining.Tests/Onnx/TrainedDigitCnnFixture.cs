@@ -1,4 +1,5 @@
 using Digit.Training.Data;
+using Digit.Training.Tests.TestSupport;
 using Digit.Training.Model;
 using Digit.Training.Onnx;
 using Microsoft.ML.OnnxRuntime;

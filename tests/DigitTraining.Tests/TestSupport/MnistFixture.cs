@@ -10,30 +10,13 @@ public sealed class MnistFixture
 {
     public MnistFixture()
     {
-        Folder = Locate();
+        Folder = MnistTestData.ResolveFolder();
         Data = MnistFiles.Load(Folder);
     }
 
     public string Folder { get; }
 
     public MnistData Data { get; }
-
-    private static string Locate()
-    {
-        var configured = Environment.GetEnvironmentVariable(MnistFiles.FolderVariable);
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return configured;
-        }
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Digit.sln")))
-            {
-                return Path.Combine(directory.FullName, MnistFiles.DefaultFolder);
-            }
-        }
-        return MnistFiles.DefaultFolder;
-    }
 }
 
 [CollectionDefinition(Name)]

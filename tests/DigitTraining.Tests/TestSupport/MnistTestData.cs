@@ -1,6 +1,6 @@
 using Digit.Training.Data;
 
-namespace Digit.Training.Tests.Onnx;
+namespace Digit.Training.Tests.TestSupport;
 
 /// <summary>Finds the MNIST files for tests and turns images into the model's input layout.</summary>
 internal static class MnistTestData
@@ -28,8 +28,7 @@ internal static class MnistTestData
     }
 
     /// <summary>Images <paramref name="start"/> .. start + count - 1 as floats 0..1, laid out [count, 1, 28, 28].</summary>
-    public static float[] Scaled(MnistSet set, int start, int count) =>
-        [.. set.Pixels.AsSpan(start * MnistSet.ImageSize, count * MnistSet.ImageSize).ToArray().Select(pixel => pixel / 255f)];
+    public static float[] Scaled(MnistSet set, int start, int count) => set.Scaled(start, count);
 
     public static long[] Shape(int count) => [count, 1, MnistSet.ImageSide, MnistSet.ImageSide];
 }
