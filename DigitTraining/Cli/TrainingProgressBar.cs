@@ -24,7 +24,7 @@ internal static class TrainingProgressBar
                 for (var epoch = 1; epoch <= options.Epochs && !cancellationToken.IsCancellationRequested; epoch++)
                 {
                     var task = context.AddTask(Describe(epoch, options.Epochs, null), maxValue: 100);
-                    var progress = new InlineProgress(p =>
+                    var progress = new SynchronousProgress<EpochProgress>(p =>
                     {
                         task.Value = p.Percentage;
                         task.Description = Describe(p.Epoch, options.Epochs, p);
@@ -48,9 +48,4 @@ internal static class TrainingProgressBar
     private static string Describe(int epoch, int epochs, EpochProgress? progress) => progress is null
         ? $"epoch {epoch}/{epochs}"
         : $"epoch {epoch}/{epochs}  loss {progress.Loss:F4}  acc {progress.Accuracy:P2}  {progress.SamplesPerSecond:N0} samples/s";
-
-    private sealed class InlineProgress(Action<EpochProgress> report) : IProgress<EpochProgress>
-    {
-        public void Report(EpochProgress value) => report(value);
-    }
 }

@@ -90,7 +90,7 @@ public sealed class EpochTrainer
         }
 
         var report = new EpochReport(epoch, Average(lossSum, seen), Fraction(correct, seen), seen, clock.Elapsed, Stopped: false);
-        return new EpochResult(TrainingCheckpoint.Capture(model, optimizer, epoch, step, seed), report);
+        return new EpochResult(TrainingCheckpoint.Capture(model, optimizer, step, seed, report), report);
     }
 
     private static void SetLearningRate(Adam optimizer, double learningRate)

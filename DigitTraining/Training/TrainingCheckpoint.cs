@@ -6,11 +6,19 @@ namespace Digit.Training.Training;
 
 /// <summary>
 /// Everything needed to resume training exactly: how many epochs are done, the optimizer step (which
-/// drives the learning-rate decay), the seed, and the serialized weights and Adam state.
+/// drives the learning-rate decay), the seed, and the serialized weights and Adam state. It also keeps the
+/// last epoch's loss and training accuracy, so a step retried after saving can answer without retraining.
 /// </summary>
-public sealed record TrainingCheckpoint(int EpochsCompleted, long Step, int Seed, byte[] ModelState, byte[] OptimizerState)
+public sealed record TrainingCheckpoint(
+    int EpochsCompleted,
+    long Step,
+    int Seed,
+    byte[] ModelState,
+    byte[] OptimizerState,
+    double LastEpochLoss = 0,
+    double LastEpochAccuracy = 0)
 {
-    private const string Magic = "DIGIT-CHECKPOINT-1";
+    private const string Magic = "DIGIT-CHECKPOINT-2";
 
     public byte[] ToBytes()
     {
@@ -21,6 +29,8 @@ public sealed record TrainingCheckpoint(int EpochsCompleted, long Step, int Seed
             writer.Write(EpochsCompleted);
             writer.Write(Step);
             writer.Write(Seed);
+            writer.Write(LastEpochLoss);
+            writer.Write(LastEpochAccuracy);
             writer.Write(ModelState.Length);
             writer.Write(ModelState);
             writer.Write(OptimizerState.Length);
@@ -41,9 +51,11 @@ public sealed record TrainingCheckpoint(int EpochsCompleted, long Step, int Seed
             var epochs = reader.ReadInt32();
             var step = reader.ReadInt64();
             var seed = reader.ReadInt32();
+            var loss = reader.ReadDouble();
+            var accuracy = reader.ReadDouble();
             var model = reader.ReadBytes(reader.ReadInt32());
             var optimizer = reader.ReadBytes(reader.ReadInt32());
-            return new TrainingCheckpoint(epochs, step, seed, model, optimizer);
+            return new TrainingCheckpoint(epochs, step, seed, model, optimizer, loss, accuracy);
         }
         catch (EndOfStreamException exception)
         {
@@ -60,9 +72,16 @@ public sealed record TrainingCheckpoint(int EpochsCompleted, long Step, int Seed
         return model;
     }
 
-    internal static TrainingCheckpoint Capture(DigitCnn model, Adam optimizer, int epochsCompleted, long step, int seed)
+    internal static TrainingCheckpoint Capture(DigitCnn model, Adam optimizer, long step, int seed, EpochReport report)
     {
-        return new TrainingCheckpoint(epochsCompleted, step, seed, Serialize(writer => model.save(writer)), Serialize(writer => optimizer.save_state_dict(writer)));
+        return new TrainingCheckpoint(
+            report.Epoch,
+            step,
+            seed,
+            Serialize(writer => model.save(writer)),
+            Serialize(writer => optimizer.save_state_dict(writer)),
+            report.Loss,
+            report.Accuracy);
     }
 
     internal void RestoreOptimizer(Adam optimizer)

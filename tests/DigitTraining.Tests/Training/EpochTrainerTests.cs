@@ -131,10 +131,4 @@ public sealed class EpochTrainerTests(MnistFixture mnist)
         using var model = checkpoint.RestoreModel();
         return model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
     }
-
-    /// <summary>Calls back on the reporting thread, so the assertions see every report in order.</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

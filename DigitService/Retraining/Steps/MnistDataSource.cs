@@ -1,0 +1,42 @@
+using Digit.Service.Hosting;
+using Digit.Training.Data;
+using Microsoft.Extensions.Options;
+
+namespace Digit.Service.Retraining.Steps;
+
+/// <summary>
+/// The MNIST files, read and verified once per process and kept for every later run. A failed load is not
+/// kept, so fixing the data (scripts/fetch-mnist.sh) and retrying works without a restart.
+/// </summary>
+public sealed class MnistDataSource(IOptions<DigitOptions> options)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private MnistData? _data;
+
+    public string Folder => options.Value.MnistPath;
+
+    private MnistData Load(CancellationToken cancellationToken)
+    {
+        var data = MnistFiles.Load(Folder, cancellationToken);
+        var samples = options.Value.TrainingSamples;
+        return samples > 0 ? data with { Train = data.Train.Take(samples) } : data;
+    }
+
+    public async Task<MnistData> GetAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _data) is { } loaded)
+        {
+            return loaded;
+        }
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _data ??= await Task.Run(() => Load(cancellationToken), cancellationToken);
+            return _data;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}
