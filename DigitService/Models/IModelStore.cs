@@ -6,7 +6,8 @@ public sealed record ModelVersion(string Version, double? Accuracy, DateTimeOffs
 /// <summary>
 /// Where models and training checkpoints live. The store records which version is current; writes are
 /// atomic, so a reader never sees half a model or a pointer to a model that is not there yet.
-/// Version names sort in publishing order.
+/// Version names sort in publishing order. Run ids of checkpoints name files and blobs, so they may only
+/// hold letters, digits, '.', '_' and '-' (an <see cref="ArgumentException"/> otherwise).
 /// </summary>
 public interface IModelStore
 {

@@ -25,8 +25,10 @@ public interface ITrainingStateStore
 {
     /// <summary>
     /// Starts <paramref name="runId"/> if no run is active: status in_progress, progress {max_epochs},
-    /// stop flag cleared, lease taken for <paramref name="leaseOwner"/>. False if a run is already active.
+    /// stop flag cleared, lease taken for <paramref name="leaseOwner"/> for <paramref name="leaseDuration"/>.
+    /// False if a run is already active.
     /// </summary>
+    /// <exception cref="ArgumentException">No run is active but <paramref name="runId"/> was used by an earlier run.</exception>
     Task<bool> TryBeginRunAsync(string runId, int maxEpochs, string leaseOwner, TimeSpan leaseDuration, CancellationToken cancellationToken);
 
     /// <summary>The active run's id, or null.</summary>
@@ -41,26 +43,31 @@ public interface ITrainingStateStore
     /// <summary>A run by id (active or finished), or null when unknown.</summary>
     Task<TrainingRun?> GetRunAsync(string runId, CancellationToken cancellationToken);
 
-    /// <summary>Records progress of the run; ignored when that run is no longer active. Also renews its lease.</summary>
+    /// <summary>
+    /// Records progress of the run; ignored when that run is no longer active. Also renews its lease, for the
+    /// owner and duration last given to <see cref="TryBeginRunAsync"/> or <see cref="RenewLeaseAsync"/>.
+    /// </summary>
     Task SetProgressAsync(string runId, TrainingProgress progress, CancellationToken cancellationToken);
 
     /// <summary>Raises the stop flag of the active run. Returns its id, or null when no run is active.</summary>
     Task<string?> RequestStopAsync(CancellationToken cancellationToken);
 
-    /// <summary>Whether a stop was requested for this run.</summary>
+    /// <summary>Whether a stop was requested for this run (still true after it finished, until the next run begins).</summary>
     Task<bool> IsStopRequestedAsync(string runId, CancellationToken cancellationToken);
 
-    /// <summary>Extends the run's lease: the process working on it is alive.</summary>
+    /// <summary>Extends the run's lease: the process working on it is alive. Ignored when the run is not active.</summary>
     Task RenewLeaseAsync(string runId, string leaseOwner, TimeSpan leaseDuration, CancellationToken cancellationToken);
 
     /// <summary>
     /// Ends the run with a final status (and message / accuracy), if it is still the active one; frees the
     /// single-run slot. False if it was not active (already finished).
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="finalStatus"/> is not completed, interrupted or error.</exception>
     Task<bool> FinishRunAsync(string runId, TrainingStatus finalStatus, string? message, double? accuracy, CancellationToken cancellationToken);
 
     /// <summary>
-    /// If the active run's lease has expired (its process died), finishes it as interrupted and returns its id.
+    /// If the active run's lease has expired (its process died), finishes it as interrupted and returns its id;
+    /// null otherwise. The check and the change are one atomic step.
     /// </summary>
     Task<string?> RecoverAbandonedRunAsync(CancellationToken cancellationToken);
 }
