@@ -28,7 +28,7 @@ public interface ITrainingStateStore
     /// stop flag cleared, lease taken for <paramref name="leaseOwner"/> for <paramref name="leaseDuration"/>.
     /// False if a run is already active.
     /// </summary>
-    /// <exception cref="ArgumentException">No run is active but <paramref name="runId"/> was used by an earlier run.</exception>
+    /// <remarks>The id of a finished run may be used again (the Azure app uses one fixed id): that run starts afresh.</remarks>
     Task<bool> TryBeginRunAsync(string runId, int maxEpochs, string leaseOwner, TimeSpan leaseDuration, CancellationToken cancellationToken);
 
     /// <summary>The active run's id, or null.</summary>

@@ -45,11 +45,6 @@ public sealed class InMemoryTrainingStateStore : ITrainingStateStore
                 return Task.FromResult(false);
             }
 
-            if (_runs.ContainsKey(runId))
-            {
-                throw new ArgumentException($"Run id '{runId}' was already used by an earlier run.", nameof(runId));
-            }
-
             var now = _timeProvider.GetUtcNow();
             _runs[runId] = new TrainingRun(
                 runId, TrainingStatus.InProgress, maxEpochs, now, now, new TrainingProgress(maxEpochs, 0, 0, null), null, null);

@@ -28,10 +28,10 @@ namespace Digit.Service.Training;
 public sealed class RedisTrainingStateStore : ITrainingStateStore
 {
     // KEYS: active, stop, lease, run, last. ARGV: runId, maxEpochs, leaseOwner, leaseMs, now, progressJson.
-    // Returns 1 when begun, 0 when another run is active, 2 when the run id was used before.
+    // Returns 1 when begun, 0 when another run is active. A finished run's id starts afresh.
     private const string BeginScript = """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-        if redis.call('EXISTS', KEYS[4]) == 1 then return 2 end
+        redis.call('DEL', KEYS[4])
         redis.call('SET', KEYS[1], ARGV[1])
         redis.call('DEL', KEYS[2])
         redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4])
@@ -140,17 +140,13 @@ public sealed class RedisTrainingStateStore : ITrainingStateStore
             BeginScript,
             [_activeKey, _stopKey, _leaseKey, RunKey(runId), _lastKey],
             [runId, maxEpochs, leaseOwner, leaseMs, Now(), FormatProgress(new TrainingProgress(maxEpochs, 0, 0, null))]);
-        switch (result)
+        if (result != 1)
         {
-            case 1:
-                _logger.LogInformation(
-                    "Training run {RunId} began for {MaxEpochs} epochs, lease held by {LeaseOwner}", runId, maxEpochs, leaseOwner);
-                return true;
-            case 2:
-                throw new ArgumentException($"Run id '{runId}' was already used by an earlier run.", nameof(runId));
-            default:
-                return false;
+            return false;
         }
+        _logger.LogInformation(
+            "Training run {RunId} began for {MaxEpochs} epochs, lease held by {LeaseOwner}", runId, maxEpochs, leaseOwner);
+        return true;
     }
 
     public async Task<string?> GetActiveRunIdAsync(CancellationToken cancellationToken)
