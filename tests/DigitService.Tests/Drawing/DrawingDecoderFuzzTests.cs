@@ -30,8 +30,15 @@ public sealed class DrawingDecoderFuzzTests(ITestOutputHelper output)
             string outcome;
             try
             {
-                DrawingDecoder.DecodeImage(mutant);
+                var image = DrawingDecoder.DecodeImage(mutant);
                 outcome = "decoded";
+                try
+                {
+                    DrawingPreprocessor.Preprocess(image);
+                }
+                catch (DrawingException exception) when (exception.Kind == DrawingErrorKind.EmptyDrawing)
+                {
+                }
             }
             catch (DrawingException exception)
             {

@@ -61,6 +61,27 @@ public sealed class DrawingDecoderTests
     }
 
     [Fact]
+    public void DecodeImage_ConcurrentCalls_GiveTheSameImages()
+    {
+        // The decoder keeps some process-wide statics; requests decode in parallel.
+        string[] encodings = ["png-rgba", "gif", "jpeg", "bmp-24"];
+        var files = encodings.Select(e => Encode(Halves(), e)).ToArray();
+        var expected = files.Select(f => DrawingDecoder.DecodeImage(f).GreyAlpha).ToArray();
+        var truncated = files.Select(f => f[..(f.Length - 3)]).ToArray();
+        var unreadable = PngWriter.Write(28, 28, PngColorType.Grey, new byte[29 * 10]);
+
+        Parallel.For(0, 400, i =>
+        {
+            var k = i % files.Length;
+            Assert.Equal(expected[k], DrawingDecoder.DecodeImage(files[k]).GreyAlpha);
+            var exception = Assert.Throws<DrawingException>(() => DrawingDecoder.DecodeImage(truncated[k]));
+            Assert.Equal(DrawingErrorKind.TruncatedImage, exception.Kind);
+            exception = Assert.Throws<DrawingException>(() => DrawingDecoder.DecodeImage(unreadable));
+            Assert.Equal(DrawingErrorKind.UnreadableImage, exception.Kind);
+        });
+    }
+
+    [Fact]
     public void Decode_DataUrlAndBareBase64_GiveTheSameImage()
     {
         var base64 = Convert.ToBase64String(PngWriter.Write(Halves()));

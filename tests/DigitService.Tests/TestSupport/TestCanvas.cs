@@ -47,6 +47,15 @@ public sealed class TestCanvas
         return FillRect(x + width - stroke, y, stroke, height, grey, alpha);
     }
 
+    /// <summary>A digit "0"-like rectangular ring inside the given box.</summary>
+    public TestCanvas DrawRing(int x, int y, int width, int height, int stroke, byte grey)
+    {
+        FillRect(x, y, width, stroke, grey);
+        FillRect(x, y + height - stroke, width, stroke, grey);
+        FillRect(x, y, stroke, height, grey);
+        return FillRect(x + width - stroke, y, stroke, height, grey);
+    }
+
     /// <summary>The same picture with grey levels inverted (alpha kept).</summary>
     public TestCanvas Inverted()
     {
