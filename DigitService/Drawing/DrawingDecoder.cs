@@ -31,13 +31,13 @@ public static class DrawingDecoder
         {
             throw new DrawingException(
                 DrawingErrorKind.EmptyImage,
-                $"The {header.Format} image is {header.Width}x{header.Height} pixels.");
+                $"The {Name(header)} image is {header.Width}x{header.Height} pixels.");
         }
         if (header.Width > MaxSide || header.Height > MaxSide)
         {
             throw new DrawingException(
                 DrawingErrorKind.TooLarge,
-                $"The {header.Format} image claims {header.Width}x{header.Height} pixels; at most {MaxSide}x{MaxSide} are accepted.");
+                $"The {Name(header)} image claims {header.Width}x{header.Height} pixels; at most {MaxSide}x{MaxSide} are accepted.");
         }
         ImageHeaderReader.EnsureComplete(header.Format, image);
 
@@ -46,7 +46,7 @@ public static class DrawingDecoder
         {
             throw new DrawingException(
                 DrawingErrorKind.UnreadableImage,
-                $"The {header.Format} header says {header.Width}x{header.Height} but {result.Width}x{result.Height} was decoded.");
+                $"The {Name(header)} header says {header.Width}x{header.Height} but {result.Width}x{result.Height} was decoded.");
         }
         return new DecodedImage(result.Width, result.Height, result.Data, header.Format);
     }
@@ -73,9 +73,11 @@ public static class DrawingDecoder
         }
     }
 
+    private static string Name(ImageHeader header) => header.Format.ToString().ToUpperInvariant();
+
     private static DrawingException Unreadable(ImageHeader header, Exception exception) => new(
         new DrawingError(
             DrawingErrorKind.UnreadableImage,
-            $"The {header.Format} data could not be decoded."),
+            $"The {Name(header)} data could not be decoded."),
         exception);
 }
