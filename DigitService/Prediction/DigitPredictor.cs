@@ -22,7 +22,7 @@ public sealed class DigitPredictor : IDisposable
 
     public DigitPredictor(byte[] onnxModel)
     {
-        using var options = new SessionOptions
+        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions
         {
             // One request is tiny: threads would cost more to wake than they save, and requests already
             // run in parallel on the web server's threads.
