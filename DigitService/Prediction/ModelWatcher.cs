@@ -21,17 +21,23 @@ public sealed class ModelWatcher(
 {
     private string? _failedVersion;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Seeds the store and loads the current model before the server takes requests.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await seeder.SeedIfEmptyAsync(options.Value.ShippedModelPath, stoppingToken);
+            await seeder.SeedIfEmptyAsync(options.Value.ShippedModelPath, cancellationToken);
+            await RefreshAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            logger.LogError(exception, "Seeding the model store from {ShippedModelPath} failed", options.Value.ShippedModelPath);
+            logger.LogError(exception, "Loading the first model failed; predictions answer 503 until a model loads");
         }
+        await base.StartAsync(cancellationToken);
+    }
 
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         using var timer = new PeriodicTimer(options.Value.ModelPollInterval, time);
         do
         {
