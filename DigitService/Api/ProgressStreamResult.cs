@@ -20,6 +20,8 @@ public sealed class ProgressStreamResult(ITrainingStateStore state, TimeProvider
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        // A timer, not a delay after each event, so slow reads under load do not stretch the interval.
+        using var timer = new PeriodicTimer(interval, time);
         try
         {
             while (true)
@@ -34,7 +36,7 @@ public sealed class ProgressStreamResult(ITrainingStateStore state, TimeProvider
                 {
                     await WriteEventAsync(response, TrainingHandlers.ToResponse(progress), cancellationToken);
                 }
-                await Task.Delay(interval, time, cancellationToken);
+                await timer.WaitForNextTickAsync(cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

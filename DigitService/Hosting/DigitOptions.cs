@@ -56,7 +56,7 @@ public sealed class DigitOptions
     public TimeSpan TrainingLease { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Time between two events of the progress stream.</summary>
-    public TimeSpan ProgressEventInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan ProgressEventInterval { get; set; } = TimeSpan.FromMilliseconds(400);
 
     /// <summary>Folder of the MNIST files that retraining reads (MNIST_PATH).</summary>
     public string MnistPath { get; set; } = "data/mnist";

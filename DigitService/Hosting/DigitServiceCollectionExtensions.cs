@@ -49,6 +49,7 @@ public static class DigitServiceCollectionExtensions
         services.AddSingleton<LocalRetrainLauncher>();
         services.AddSingleton<IRetrainLauncher>(provider => provider.GetRequiredService<LocalRetrainLauncher>());
         services.AddHostedService(provider => provider.GetRequiredService<LocalRetrainLauncher>());
+        services.AddHostedService<TorchPreloader>();
         return services;
     }
 

@@ -5,6 +5,16 @@ namespace Digit.Training.Training;
 /// <summary>Process-wide libtorch settings, applied where training and evaluation start.</summary>
 public static class TorchRuntime
 {
+    /// <summary>
+    /// Loads libtorch now. Loading it maps about a gigabyte of native libraries and holds the dynamic
+    /// loader's lock for a while, which stalls other threads; a long-running server does it once at start
+    /// instead of in the middle of its first training run.
+    /// </summary>
+    public static void Load()
+    {
+        using var warm = torch.zeros(1);
+    }
+
     /// <summary>Sets the intra-op thread count libtorch uses for the next operations.</summary>
     public static void UseThreads(int threads)
     {

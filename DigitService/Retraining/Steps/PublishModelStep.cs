@@ -20,7 +20,7 @@ public sealed class PublishModelStep(
 {
     public async Task<PublishOutcome> RunAsync(PublishRequest request, CancellationToken cancellationToken)
     {
-        await state.RenewLeaseAsync(request.RunId, options.LeaseOwner, options.LeaseDuration, cancellationToken);
+        await using var lease = RunLease.Keep(state, request.RunId, options, time, logger);
         var bytes = await models.ReadCheckpointAsync(request.RunId, cancellationToken)
             ?? throw new InvalidOperationException($"Run {request.RunId} has no trained checkpoint to publish.");
         var checkpoint = TrainingCheckpoint.FromBytes(bytes);

@@ -24,6 +24,7 @@ public sealed class TrainEpochStep(
     /// </summary>
     public async Task<EpochOutcome> RunAsync(EpochRequest request, CancellationToken cancellationToken)
     {
+        await using var lease = RunLease.Keep(state, request.RunId, options, time, logger);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var latest = new LatestProgress();
         var watching = WatchAsync(request, latest, stop);
@@ -102,11 +103,10 @@ public sealed class TrainEpochStep(
         return TrainingCheckpoint.FromBytes(bytes);
     }
 
-    /// <summary>Every poll interval: writes the latest progress, renews the lease and looks at the stop flag.</summary>
+    /// <summary>Every poll interval: writes the latest progress and looks at the stop flag.</summary>
     private async Task WatchAsync(EpochRequest request, LatestProgress latest, CancellationTokenSource stop)
     {
         TrainingProgress? written = null;
-        var lastRenewal = time.GetTimestamp();
         while (!stop.IsCancellationRequested)
         {
             try
@@ -116,11 +116,6 @@ public sealed class TrainEpochStep(
                 {
                     await state.SetProgressAsync(request.RunId, progress, CancellationToken.None);
                     written = progress;
-                }
-                if (time.GetElapsedTime(lastRenewal) >= options.LeaseDuration / 3)
-                {
-                    await state.RenewLeaseAsync(request.RunId, options.LeaseOwner, options.LeaseDuration, CancellationToken.None);
-                    lastRenewal = time.GetTimestamp();
                 }
                 if (await state.IsStopRequestedAsync(request.RunId, CancellationToken.None))
                 {

@@ -1,0 +1,19 @@
+using Digit.Training.Training;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Digit.Service.Retraining.Local;
+
+/// <summary>
+/// The local server loads libtorch in the background right after start, so the first training run does
+/// not stall the progress stream and predictions while a gigabyte of native code is mapped.
+/// </summary>
+public sealed class TorchPreloader(ILogger<TorchPreloader> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() =>
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        TorchRuntime.Load();
+        logger.LogInformation("libtorch loaded in {Milliseconds} ms", clock.ElapsedMilliseconds);
+    }, stoppingToken);
+}
