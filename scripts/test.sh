@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test: sets up what the tests need (scripts/setup.sh), builds the solution, runs its tests,
+# then the Azure Functions tests where their packages can be restored (scripts/test-functions.sh).
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+scripts/setup.sh || exit 1
+export MNIST_PATH="${MNIST_PATH:-$root/data/mnist}"
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+dotnet build Digit.sln -c Debug -nologo -clp:ErrorsOnly || exit 1
+dotnet test Digit.sln -c Debug --no-build -nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+if [ -x scripts/test-functions.sh ]; then
+  scripts/test-functions.sh 2>&1 | tee -a "$log"
+  functions_status=${PIPESTATUS[0]}
+  [ "$functions_status" -eq 0 ] || status=$functions_status
+fi
+
+# One plain closing line over every test project.
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$passed" -gt 0 ] || status=1
+exit "$status"
