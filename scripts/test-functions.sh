@@ -19,7 +19,7 @@ if [ "$status" -ne 0 ]; then
     reason="$(grep -m1 -oE 'error NU[0-9]+: [^[]*' "$log" | sed 's/ *$//')"
     reason="${reason:-dotnet restore failed with exit code $status}"
   fi
-  echo "SKIPPED DigitFunctions.Tests: the Functions/Durable packages do not restore here ($reason)"
+  echo "SKIPPED DigitFunctions.Tests: its NuGet packages (Azure Functions worker, Durable Task) do not restore here: $reason"
   exit 0
 fi
 exec dotnet test "$project" --no-restore "$@"
