@@ -36,6 +36,9 @@ public static class TrainingHandlers
         }
         catch (RetrainAlreadyRunningException)
         {
+            // The host still runs an earlier instance (the Azure app reuses one id): the run begun above never
+            // started, so it must not stay in progress until its lease runs out.
+            await state.FinishRunAsync(input.RunId, TrainingStatus.Interrupted, "Not started: an earlier training run was still running.", null, CancellationToken.None);
             return Results.Json(new MessageResponse(AlreadyRunningMessage), statusCode: StatusCodes.Status409Conflict);
         }
         catch (Exception exception)

@@ -1,0 +1,30 @@
+using Digit.Service.Api;
+using Digit.Service.Prediction;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Digit.Functions.Http;
+
+/// <summary>The prediction routes of the contract; each calls the shared handler. Nothing here loads TorchSharp.</summary>
+public sealed class PredictionFunctions(ModelProvider models, DrawingRecognizer recognizer)
+{
+    /// <summary>
+    /// GET / . A trigger with an empty route never binds (Azure/Azure-Functions#2473), so the route is an optional
+    /// parameter that only an empty path matches; AzureWebJobsDisableHomepage=true keeps the host's page away.
+    /// </summary>
+    [Function(nameof(Health))]
+    public IResult Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "{ignored:maxlength(0)?}")] HttpRequest request) =>
+        PredictionHandlers.GetHealth(models);
+
+    [Function(nameof(Drawing))]
+    public Task<IResult> Drawing(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/drawing")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        PredictionHandlers.PostDrawing(request, recognizer, cancellationToken);
+
+    [Function(nameof(ModelAccuracy))]
+    public IResult ModelAccuracy(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/model_accuracy")] HttpRequest request) =>
+        PredictionHandlers.GetModelAccuracy(models);
+}

@@ -1,0 +1,10 @@
+using Digit.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+// The Azure Functions app: the contract's routes as HTTP triggers, retraining as a Durable orchestration.
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddDigitFunctions(builder.Configuration);
+
+builder.Build().Run();
