@@ -28,7 +28,20 @@ public sealed class DigitCnn : Module<Tensor, Tensor>
 
     public DigitCnn() : base(nameof(DigitCnn))
     {
+        InitialiseLikeKeras();
         RegisterComponents();
+    }
+
+    // Keras (which the old service trained with) starts Conv2D and Dense layers from Glorot-uniform weights and
+    // zero biases; torch's default, kaiming_uniform(a=sqrt 5) with small random biases, trains slower here.
+    private void InitialiseLikeKeras()
+    {
+        using var noGrad = no_grad();
+        foreach (var (weight, bias) in new[] { (Conv1.weight, Conv1.bias), (Conv2.weight, Conv2.bias), (Dense1.weight, Dense1.bias), (Dense2.weight, Dense2.bias) })
+        {
+            init.glorot_uniform_(weight!);
+            init.zeros_(bias!);
+        }
     }
 
     public override Tensor forward(Tensor input)

@@ -15,6 +15,9 @@ namespace Digit.Training.Training;
 /// </summary>
 public sealed class EpochTrainer
 {
+    // Keras's Adam default (torch's is 1e-8); the old service trained with Keras.
+    private const double AdamEpsilon = 1e-7;
+
     private readonly TrainingOptions _options;
 
     public EpochTrainer(TrainingOptions options)
@@ -42,7 +45,7 @@ public sealed class EpochTrainer
         torch.manual_seed(EpochSeed(seed, epoch));
 
         using var model = from?.RestoreModel() ?? new DigitCnn();
-        using var optimizer = torch.optim.Adam(model.parameters(), lr: _options.LearningRate);
+        using var optimizer = torch.optim.Adam(model.parameters(), lr: _options.LearningRate, eps: AdamEpsilon);
         from?.RestoreOptimizer(optimizer);
         var step = from?.Step ?? 0;
         model.train();

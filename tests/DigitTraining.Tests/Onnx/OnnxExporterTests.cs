@@ -1,12 +1,16 @@
 using Digit.Training.Model;
 using Digit.Training.Onnx;
 using Digit.Training.Onnx.Proto;
+using Digit.Training.Tests.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using Xunit.Abstractions;
 
 namespace Digit.Training.Tests.Onnx;
 
+// Its fixture seeds and trains with libtorch's process-wide generator, so it must not run alongside the
+// exact-resume test in EpochTrainerTests; sharing their collection runs the two one after the other.
+[Collection(MnistCollection.Name)]
 public sealed class OnnxExporterTests(TrainedDigitCnnFixture fixture, ITestOutputHelper output) : IClassFixture<TrainedDigitCnnFixture>
 {
     private const double Tolerance = 1e-4;
