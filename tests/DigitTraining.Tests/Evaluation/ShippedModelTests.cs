@@ -1,0 +1,45 @@
+using Digit.Training.Evaluation;
+using Digit.Training.Onnx;
+using Digit.Training.Tests.TestSupport;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Digit.Training.Tests.Evaluation;
+
+/// <summary>The model shipped in models/digits.onnx, as ONNX Runtime serves it.</summary>
+[Collection(MnistCollection.Name)]
+public sealed class ShippedModelTests(MnistFixture mnist)
+{
+    private static string ShippedModel
+    {
+        get
+        {
+            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+            {
+                if (File.Exists(Path.Combine(folder.FullName, "Digit.sln")))
+                {
+                    return Path.Combine(folder.FullName, "models", "digits.onnx");
+                }
+            }
+            throw new InvalidOperationException("No folder above the test binaries holds Digit.sln.");
+        }
+    }
+
+    [Fact]
+    public void ShippedModel_OnTheMnistTestSet_ScoresAtLeastNinetyNinePercent()
+    {
+        var accuracy = OnnxEvaluator.Accuracy(File.ReadAllBytes(ShippedModel), mnist.Data.Test);
+
+        Assert.True(accuracy >= 0.99, $"the shipped model scores {accuracy:P2} on the 10,000 test images");
+    }
+
+    [Fact]
+    public void ShippedModel_Metadata_RecordsItsTestAccuracyAndEpochs()
+    {
+        using var session = new InferenceSession(ShippedModel);
+
+        var info = OnnxModelInfo.FromMetadata(session.ModelMetadata.CustomMetadataMap);
+
+        Assert.InRange(info.TestAccuracy ?? 0, 0.992, 1.0);
+        Assert.True(info.Epochs >= 3);
+    }
+}
