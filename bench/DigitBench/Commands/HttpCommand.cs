@@ -53,6 +53,7 @@ internal static class HttpCommand
         table.Add("  errors", $"{health.Load.Errors:N0} of {health.Load.Requests:N0}", "0", health.Load.Errors == 0);
         table.Add("  server CPU per request (µs)", $"{health.ServerCpuMicrosecondsPerRequest:F0}");
         table.Add("  load generator CPU (s of the run)", Cpu(health.Load));
+        table.Add("  server log lines per request", $"{health.LogLinesPerRequest:F2}");
         table.Add("drawing / ceiling", $"{share:P0}", $"≥ {TargetShareOfCeiling:P0}", share >= TargetShareOfCeiling);
         table.Write();
         Console.WriteLine($"server RSS at the end: {server.ResidentBytes / 1e6:F0} MB");

@@ -14,7 +14,7 @@ internal static class LoadCommand
 {
     public static Command Create()
     {
-        var url = new Option<Uri>("--url") { Description = "Address to load (127.0.0.1 only)", Required = true };
+        var url = new Option<string>("--url") { Description = "Address to load (127.0.0.1 only)", Required = true };
         var bodyFile = new Option<FileInfo?>("--body-file") { Description = "JSON body to POST; GET when absent" };
         var connections = new Option<int>("--connections") { Description = "Concurrent connections", DefaultValueFactory = _ => 64 };
         var seconds = new Option<double>("--seconds") { Description = "Measured duration", DefaultValueFactory = _ => 10 };
@@ -22,7 +22,7 @@ internal static class LoadCommand
         var command = new Command("load", "HTTP load generator (used by `http`; prints JSON)") { url, bodyFile, connections, seconds, warmup };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var target = result.GetValue(url)!;
+            var target = new Uri(result.GetValue(url)!);
             if (!target.IsLoopback)
             {
                 await Console.Error.WriteLineAsync("Only 127.0.0.1 / localhost may be loaded.");
