@@ -20,24 +20,38 @@ internal static class HttpCommand
         var model = CommonOptions.Model();
         var connections = new Option<int>("--connections") { Description = "Concurrent connections", DefaultValueFactory = _ => 64 };
         var seconds = new Option<double>("--seconds") { Description = "Measured seconds per route", DefaultValueFactory = _ => 10 };
-        var client = new Option<string>("--client") { Description = "Load generator: dotnet (DigitBench load) or wrk", DefaultValueFactory = _ => "dotnet" };
+        var warmup = new Option<double>("--warmup") { Description = "Unmeasured seconds of load before each route's measurement", DefaultValueFactory = _ => 20 };
+        var client = new Option<string>("--client") { Description = "Load generator: dotnet (DigitBench load) or wrk", DefaultValueFactory = _ => LoadGenerator.WrkInstalled ? "wrk" : "dotnet" };
         client.AcceptOnlyFromAmong("dotnet", "wrk");
-        var command = new Command("http", "Requests/s and latency of the local server over 127.0.0.1") { mnist, model, connections, seconds, client };
+        var environment = new Option<string[]>("--server-env")
+        {
+            Description = "NAME=VALUE set in the server's environment (repeatable), e.g. DOTNET_gcServer=0",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("http", "Requests/s and latency of the local server over 127.0.0.1") { mnist, model, connections, seconds, warmup, client, environment };
         command.SetAction((result, cancellationToken) => RunAsync(
             BenchPaths.MnistFolder(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(connections),
-            result.GetValue(seconds), result.GetValue(client)!, cancellationToken));
+            result.GetValue(seconds), result.GetValue(warmup), result.GetValue(client)!, ServerEnvironment(result.GetValue(environment)), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string mnistFolder, string modelPath, int connections, double seconds, string client, CancellationToken cancellationToken)
+    private static Dictionary<string, string?> ServerEnvironment(string[]? assignments) =>
+        (assignments ?? []).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : null);
+
+    private static async Task<int> RunAsync(
+        string mnistFolder, string modelPath, int connections, double seconds, double warmup, string client, Dictionary<string, string?> environment, CancellationToken cancellationToken)
     {
         var test = MnistFiles.LoadTest(mnistFolder);
         var body = Payloads.RequestBody(Payloads.Frontend(test, 0));
-        await using var server = await ServiceProcess.StartAsync(modelPath, new Dictionary<string, string?>(), cancellationToken);
-        Console.WriteLine($"server pid {server.ProcessId} at {server.BaseAddress}; load generator: {client}, {connections} connections, {seconds} s per route after a warm-up");
+        await using var server = await ServiceProcess.StartAsync(modelPath, environment, cancellationToken);
+        if (environment.Count > 0)
+        {
+            Console.WriteLine($"server environment: {string.Join(' ', environment.Select(p => $"{p.Key}={p.Value}"))}");
+        }
+        Console.WriteLine($"server pid {server.ProcessId} at {server.BaseAddress}; load generator: {client} (default: wrk when installed), {connections} connections, {seconds} s per route after {warmup} s of warm-up");
 
-        var drawing = await MeasureAsync(server, client, new Uri(server.BaseAddress, "/api/drawing/"), body, connections, seconds, cancellationToken);
-        var health = await MeasureAsync(server, client, server.BaseAddress, null, connections, seconds, cancellationToken);
+        var drawing = await MeasureAsync(server, client, new Uri(server.BaseAddress, "/api/drawing/"), body, connections, warmup, seconds, cancellationToken);
+        var health = await MeasureAsync(server, client, server.BaseAddress, null, connections, warmup, seconds, cancellationToken);
         var share = drawing.Load.RequestsPerSecond / health.Load.RequestsPerSecond;
 
         var table = new FigureTable($"http: {connections} connections on 127.0.0.1, {Environment.ProcessorCount} cores shared by server and load generator");
@@ -64,18 +78,17 @@ internal static class HttpCommand
         double.IsNaN(load.ClientCpuSeconds) ? "n/a" : $"{load.ClientCpuSeconds:F1} of {load.Seconds:F1}";
 
     private static async Task<RouteFigures> MeasureAsync(
-        ServiceProcess server, string client, Uri url, byte[]? body, int connections, double seconds, CancellationToken cancellationToken)
+        ServiceProcess server, string client, Uri url, byte[]? body, int connections, double warmup, double seconds, CancellationToken cancellationToken)
     {
-        // The warm-up runs inside the load process; server CPU and log lines are read around the whole run and
-        // scaled by the measured share of requests, which is close enough for a per-request figure.
+        // The warm-up runs first (tiered JIT compiles the decoder's large methods late on a busy machine); server CPU
+        // and log lines are read around the measured run only.
+        await LoadGenerator.RunAsync(client, url, body, connections, 0, warmup, cancellationToken);
         var cpuBefore = server.CpuTime;
         var linesBefore = server.OutputLines;
-        const double warmup = 3;
-        var load = await LoadGenerator.RunAsync(client, url, body, connections, warmup, seconds, cancellationToken);
+        var load = await LoadGenerator.RunAsync(client, url, body, connections, 0, seconds, cancellationToken);
         var cpu = (server.CpuTime - cpuBefore).TotalSeconds;
         var lines = server.OutputLines - linesBefore;
-        var totalRequests = load.Requests * (warmup + load.Seconds) / load.Seconds;
-        return new RouteFigures(load, cpu * 1e6 / totalRequests, lines / totalRequests);
+        return new RouteFigures(load, cpu * 1e6 / load.Requests, (double)lines / load.Requests);
     }
 
     private sealed record RouteFigures(LoadResult Load, double ServerCpuMicrosecondsPerRequest, double LogLinesPerRequest);

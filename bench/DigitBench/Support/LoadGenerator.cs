@@ -9,6 +9,10 @@ namespace Digit.Bench.Support;
 /// <summary>Runs a load generator in its own process: `DigitBench load` (default) or wrk when asked and installed.</summary>
 internal static partial class LoadGenerator
 {
+    /// <summary>Whether wrk is on PATH (apt-get install wrk).</summary>
+    public static bool WrkInstalled =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(folder => File.Exists(Path.Combine(folder, "wrk")));
+
     public static async Task<LoadResult> RunAsync(
         string client, Uri url, byte[]? body, int connections, double warmupSeconds, double seconds, CancellationToken cancellationToken)
     {
@@ -56,7 +60,7 @@ internal static partial class LoadGenerator
                 ? "wrk.method = \"GET\"\n"
                 : $"wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nlocal f = io.open(\"{bodyFile}\", \"rb\")\nwrk.body = f:read(\"*a\")\nf:close()\n";
             await File.WriteAllTextAsync(script, lua, cancellationToken);
-            if (warmupSeconds > 0)
+            if (warmupSeconds >= 1)
             {
                 await RunProcessAsync("wrk", ["-t2", $"-c{connections}", $"-d{Math.Ceiling(warmupSeconds)}s", "-s", script, url.ToString()], cancellationToken);
             }
