@@ -151,12 +151,20 @@ internal static class RetrainCommand
     /// <summary>Starts a run, stops it after <paramref name="wait"/>; seconds until the status is interrupted, or null when it completed first.</summary>
     private static async Task<double?> StopAtAsync(HttpClient client, TimeSpan wait, CancellationToken cancellationToken)
     {
-        using (var started = await client.PostAsync("/api/retrain_model/", null, cancellationToken))
+        // The previous run may still be releasing its slot for a moment after its final status: retry a 409 briefly.
+        var startedAt = Stopwatch.GetTimestamp();
+        while (true)
         {
-            if (started.StatusCode != HttpStatusCode.Accepted)
+            using var started = await client.PostAsync("/api/retrain_model/", null, cancellationToken);
+            if (started.StatusCode == HttpStatusCode.Accepted)
+            {
+                break;
+            }
+            if (started.StatusCode != HttpStatusCode.Conflict || Stopwatch.GetElapsedTime(startedAt) > TimeSpan.FromSeconds(15))
             {
                 throw new InvalidOperationException($"POST /api/retrain_model/ answered {(int)started.StatusCode}");
             }
+            await Task.Delay(50, cancellationToken);
         }
         await Task.Delay(wait, cancellationToken);
         var stoppedAt = Stopwatch.GetTimestamp();
@@ -217,9 +225,9 @@ internal static class RetrainCommand
                     {
                         return;
                     }
-                    catch (HttpRequestException)
+                    catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
                     {
-                        ok = false;
+                        ok = false; // refused, reset or timed out
                     }
                     var ticks = Stopwatch.GetTimestamp() - start;
                     lock (_lock)
