@@ -3,6 +3,7 @@ using Digit.Service.Hosting;
 
 // The local server: the whole contract on ASP.NET Core, retraining in this process.
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddLocalServerLogDefaults();
 builder.WebHost.UseLocalServerDefaults(builder.Configuration);
 builder.Logging.AddSimpleConsole(console =>
 {

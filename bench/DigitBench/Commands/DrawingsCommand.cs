@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Digit.Bench.Support;
+using Digit.Service.Drawing;
+using Digit.Service.Prediction;
+using Digit.Training.Data;
+
+namespace Digit.Bench.Commands;
+
+/// <summary>
+/// `drawings`: accuracy on the 10,000 MNIST test digits redrawn the way users draw on a 280×280 canvas and
+/// downsized the way the frontend does, (1) fed to the model as the old service did (plain resize) and (2)
+/// through our decoding and preprocessing; plus the raw canvas through our preprocessing.
+/// </summary>
+internal static class DrawingsCommand
+{
+    private const double TargetAccuracy = 0.97;
+
+    public static Command Create()
+    {
+        var mnist = CommonOptions.Mnist();
+        var model = CommonOptions.Model();
+        var seed = CommonOptions.Seed();
+        var count = new Option<int>("--count") { Description = "Test digits to use (the first N)", DefaultValueFactory = _ => 10_000 };
+        var command = new Command("drawings", "Accuracy on canvas-like drawings: plain resize vs our preprocessing") { mnist, model, seed, count };
+        command.SetAction(result => Run(
+            BenchPaths.MnistFolder(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(seed), result.GetValue(count)));
+        return command;
+    }
+
+    private static int Run(string mnistFolder, string modelPath, int seed, int count)
+    {
+        var test = MnistFiles.LoadTest(mnistFolder).Take(count);
+        using var model = new InProcessModel(modelPath);
+        var random = new Random(seed);
+        var styles = Enumerable.Range(0, test.Count).Select(i => CanvasDrawings.RandomStyle(test.Image(i), random)).ToArray();
+        var tally = new Tally();
+        var clock = Stopwatch.StartNew();
+
+        Parallel.For(0, test.Count, i =>
+        {
+            var digit = test.Image(i);
+            var label = test.Labels[i];
+            var style = styles[i];
+            var groups = Groups(style);
+
+            tally.Count("MNIST 28×28 as is (the model's own test)", [], model.Predictor.Predict(test.Scaled(i, 1)).Digit == label);
+
+            var coverage = CanvasDrawings.Render(digit, style);
+            var frontend = CanvasDrawings.FrontendImage(coverage, style.Transparent);
+            tally.Count("(1) frontend 28×28, plain resize", groups, model.Predictor.Predict(CanvasDrawings.PlainResize(frontend)).Digit == label);
+            var frontendPng = Png.GreyAlpha(frontend, CanvasDrawings.Side, CanvasDrawings.Side);
+            tally.Count("(2) frontend 28×28, our preprocessing", groups, Ours(model.Predictor, frontendPng) == label);
+            tally.Count("(3) raw 280×280 canvas, our preprocessing", groups, Ours(model.Predictor, CanvasDrawings.CanvasPng(coverage, style.Transparent)) == label);
+        });
+
+        Console.WriteLine($"{test.Count:N0} MNIST test digits, seed {seed}, model {modelPath}; {clock.Elapsed.TotalSeconds:F0} s");
+        Console.WriteLine("canvas: ink 35–90% of 280 px tall, anywhere (8 px margin), pen edge at 0.08–0.45 of MNIST intensity, 30% widened by a pixel (bold), half on transparent");
+        var table = new FigureTable("drawings: accuracy");
+        foreach (var (name, correct, total) in tally.Rows())
+        {
+            var accuracy = (double)correct / total;
+            var targeted = name == "(2) frontend 28×28, our preprocessing";
+            table.Add($"{name} [{total:N0}]", $"{accuracy:P2}", targeted ? $"≥ {TargetAccuracy:P0}" : "", targeted ? accuracy >= TargetAccuracy : null);
+        }
+        table.Write();
+        return 0;
+    }
+
+    private static string[] Groups(CanvasStyle style) =>
+    [
+        style.Transparent ? "on transparent" : "on white",
+        style.InkHeight < CanvasDrawings.CanvasSide * 0.5 ? "small (< 50% tall)" : "large (≥ 50% tall)",
+        style.Bold ? "bold pen" : "normal pen",
+        style.Threshold < 0.2 ? "thick edge (< 0.2)" : "thin edge (≥ 0.2)",
+    ];
+
+    /// <summary>The digit our decoding and preprocessing find, or -1 when they refuse the picture.</summary>
+    private static int Ours(DigitPredictor predictor, byte[] png)
+    {
+        try
+        {
+            return predictor.Predict(DrawingPreprocessor.Preprocess(DrawingDecoder.DecodeImage(png))).Digit;
+        }
+        catch (DrawingException)
+        {
+            return -1;
+        }
+    }
+
+    /// <summary>Correct answers per method, overall and per group of drawings.</summary>
+    private sealed class Tally
+    {
+        private readonly Lock _lock = new();
+        private readonly SortedDictionary<string, (int Correct, int Total)> _counts = new(StringComparer.Ordinal);
+
+        public void Count(string method, string[] groups, bool correct)
+        {
+            lock (_lock)
+            {
+                Add(method, correct);
+                foreach (var group in groups)
+                {
+                    Add($"{method} — {group}", correct);
+                }
+            }
+        }
+
+        public IEnumerable<(string Name, int Correct, int Total)> Rows() => _counts.Select(pair => (pair.Key, pair.Value.Correct, pair.Value.Total));
+
+        private void Add(string key, bool correct)
+        {
+            var (right, total) = _counts.GetValueOrDefault(key);
+            _counts[key] = (right + (correct ? 1 : 0), total + 1);
+        }
+    }
+}

@@ -1,0 +1,265 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Digit.Bench.Support;
+using Digit.Training.Data;
+
+namespace Digit.Bench.Commands;
+
+/// <summary>
+/// `retrain`: against the real local server, a full 3-epoch retrain through HTTP (202 to `completed`, followed
+/// on the progress stream) with prediction clients running alongside, then 10 stops at random moments.
+/// </summary>
+internal static class RetrainCommand
+{
+    private const double TargetRunSeconds = 40;
+    private const double TargetMedianStopSeconds = 1;
+    private const double TargetPredictionP99Milliseconds = 50;
+
+    public static Command Create()
+    {
+        var mnist = CommonOptions.Mnist();
+        var model = CommonOptions.Model();
+        var seed = CommonOptions.Seed();
+        var samples = new Option<int>("--samples") { Description = "Training images (0 = all 60,000)", DefaultValueFactory = _ => 0 };
+        var stops = new Option<int>("--stops") { Description = "Runs stopped at a random moment", DefaultValueFactory = _ => 10 };
+        var clients = new Option<int>("--clients") { Description = "Prediction clients running during training", DefaultValueFactory = _ => 4 };
+        var pause = new Option<int>("--pause-ms") { Description = "Each prediction client's pause between requests", DefaultValueFactory = _ => 10 };
+        var redis = new Option<string?>("--redis") { Description = "REDIS_URL for the server (default: $REDIS_URL, else in-memory state)" };
+        var command = new Command("retrain", "Full retrain through HTTP: duration, stop latency, prediction latency meanwhile")
+        {
+            mnist, model, seed, samples, stops, clients, pause, redis,
+        };
+        command.SetAction((result, cancellationToken) => RunAsync(
+            new Settings(BenchPaths.MnistFolder(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(seed),
+                result.GetValue(samples), result.GetValue(stops), result.GetValue(clients), result.GetValue(pause),
+                result.GetValue(redis) ?? Environment.GetEnvironmentVariable("REDIS_URL")),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var test = MnistFiles.LoadTest(settings.MnistFolder);
+        var body = Payloads.RequestBody(Payloads.Frontend(test, 0));
+        var environment = new Dictionary<string, string?>
+        {
+            ["MNIST_PATH"] = settings.MnistFolder,
+            ["TRAINING_EPOCHS"] = "3",
+            ["TRAINING_SAMPLES"] = $"{settings.Samples}",
+            ["REDIS_URL"] = settings.Redis,
+            ["REDIS_KEY_PREFIX"] = $"digit-bench-{Guid.NewGuid():N}:",
+        };
+        await using var server = await ServiceProcess.StartAsync(settings.ModelPath, environment, cancellationToken);
+        using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Console.WriteLine($"server pid {server.ProcessId} at {server.BaseAddress}; state: {(string.IsNullOrEmpty(settings.Redis) ? "in-memory" : "Redis")}; " +
+            $"training on {(settings.Samples == 0 ? 60_000 : settings.Samples):N0} images, 3 epochs; {settings.Clients} prediction clients pausing {settings.PauseMs} ms");
+
+        // Libtorch loads in the background after start; let that finish so it is not counted as training.
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+
+        await using var predictions = new PredictionClients(server.BaseAddress, body, settings.Clients, settings.PauseMs);
+        var idleFrom = Stopwatch.GetTimestamp();
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+        var idle = predictions.Between(idleFrom, Stopwatch.GetTimestamp());
+
+        var run = await FullRunAsync(client, cancellationToken);
+        var during = predictions.Between(run.AcceptedAt, run.ClosedAt);
+        await predictions.StopAsync();
+        var accuracy = (await client.GetFromJsonAsync<JsonElement>("/api/model_accuracy/", cancellationToken)).GetProperty("accuracy");
+
+        var stopLatencies = new List<double>();
+        var completedFirst = 0;
+        var random = new Random(settings.Seed);
+        for (var i = 0; i < settings.Stops; i++)
+        {
+            var wait = 0.5 + 7.5 * random.NextDouble();
+            var latency = await StopAtAsync(client, TimeSpan.FromSeconds(wait), cancellationToken);
+            Console.WriteLine($"stop {i + 1}: after {wait:F2} s → {(latency is { } s ? $"interrupted {s * 1000:F0} ms after the stop" : "the run had already completed")}");
+            if (latency is { } seconds)
+            {
+                stopLatencies.Add(seconds);
+            }
+            else
+            {
+                completedFirst++;
+            }
+        }
+        stopLatencies.Sort();
+
+        var table = new FigureTable("retrain: 3 epochs through HTTP on the local server");
+        var runSeconds = Stopwatch.GetElapsedTime(run.AcceptedAt, run.ClosedAt).TotalSeconds;
+        table.Add("202 → close event (s)", $"{runSeconds:F1}", $"≤ {TargetRunSeconds} s", run.Reason == "completed" && runSeconds <= TargetRunSeconds);
+        table.Add("  close reason", run.Reason, "completed", run.Reason == "completed");
+        table.Add("  progress events / longest gap (s)", $"{run.Events} / {run.LongestGapSeconds:F2}", "gap ≤ 1 s", run.LongestGapSeconds <= 1);
+        table.Add("  served model accuracy after the run", accuracy.ValueKind == JsonValueKind.Number ? $"{accuracy.GetDouble():P2}" : "null");
+        table.Add($"predictions while training: p50 (ms) [{during.Latencies.Count:N0} requests]", $"{during.Latencies.P50Milliseconds:F2}");
+        table.Add("  p99 (ms)", $"{during.Latencies.P99Milliseconds:F2}", $"≤ {TargetPredictionP99Milliseconds} ms", during.Latencies.P99Milliseconds <= TargetPredictionP99Milliseconds);
+        table.Add("  max (ms)", $"{during.Latencies.MaxMicroseconds / 1000:F2}");
+        table.Add("  errors", $"{during.Errors}", "0", during.Errors == 0);
+        table.Add($"predictions idle, before the run: p50 / p99 (ms) [{idle.Latencies.Count:N0}]", $"{idle.Latencies.P50Milliseconds:F2} / {idle.Latencies.P99Milliseconds:F2}");
+        if (stopLatencies.Count > 0)
+        {
+            var median = stopLatencies[stopLatencies.Count / 2];
+            table.Add($"stop → interrupted: median (ms) [{stopLatencies.Count} stops]", $"{median * 1000:F0}", $"≤ {TargetMedianStopSeconds * 1000:F0} ms", median <= TargetMedianStopSeconds);
+            table.Add("  max (ms)", $"{stopLatencies[^1] * 1000:F0}", "≤ 2000 ms (issue 4)", stopLatencies[^1] <= 2);
+        }
+        if (completedFirst > 0)
+        {
+            table.Add("runs that completed before their stop", $"{completedFirst}");
+        }
+        table.Write();
+        return 0;
+    }
+
+    /// <summary>Starts a run and follows the progress stream to its close event.</summary>
+    private static async Task<FullRun> FullRunAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        using var started = await client.PostAsync("/api/retrain_model/", null, cancellationToken);
+        var acceptedAt = Stopwatch.GetTimestamp();
+        if (started.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"POST /api/retrain_model/ answered {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+        using var streamClient = new HttpClient { BaseAddress = client.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
+        using var response = await streamClient.GetAsync("/api/progress/", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        var events = 0;
+        var last = Stopwatch.GetTimestamp();
+        var longestGap = 0.0;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (!line.StartsWith("data:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var now = Stopwatch.GetTimestamp();
+            longestGap = Math.Max(longestGap, Stopwatch.GetElapsedTime(last, now).TotalSeconds);
+            last = now;
+            events++;
+            using var data = JsonDocument.Parse(line["data:".Length..]);
+            if (data.RootElement.TryGetProperty("event", out var kind) && kind.GetString() == "close")
+            {
+                return new FullRun(acceptedAt, now, data.RootElement.GetProperty("reason").GetString()!, events, longestGap);
+            }
+        }
+        throw new InvalidOperationException("The progress stream ended without a close event.");
+    }
+
+    /// <summary>Starts a run, stops it after <paramref name="wait"/>; seconds until the status is interrupted, or null when it completed first.</summary>
+    private static async Task<double?> StopAtAsync(HttpClient client, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        // The previous run may still be releasing its slot for a moment after its final status: retry a 409 briefly.
+        var startedAt = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            using var started = await client.PostAsync("/api/retrain_model/", null, cancellationToken);
+            if (started.StatusCode == HttpStatusCode.Accepted)
+            {
+                break;
+            }
+            if (started.StatusCode != HttpStatusCode.Conflict || Stopwatch.GetElapsedTime(startedAt) > TimeSpan.FromSeconds(15))
+            {
+                throw new InvalidOperationException($"POST /api/retrain_model/ answered {(int)started.StatusCode}");
+            }
+            await Task.Delay(50, cancellationToken);
+        }
+        await Task.Delay(wait, cancellationToken);
+        var stoppedAt = Stopwatch.GetTimestamp();
+        using (var stop = await client.PostAsync("/api/stop_training/", null, cancellationToken))
+        {
+            var message = (await stop.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("message").GetString();
+            if (message == "Training not in progress.")
+            {
+                return null;
+            }
+        }
+        while (Stopwatch.GetElapsedTime(stoppedAt) < TimeSpan.FromSeconds(30))
+        {
+            var status = (await client.GetFromJsonAsync<JsonElement>("/api/check_model_status/", cancellationToken)).GetProperty("model_status").GetString();
+            if (status == "interrupted")
+            {
+                return Stopwatch.GetElapsedTime(stoppedAt).TotalSeconds;
+            }
+            if (status is "completed" or "error")
+            {
+                return status == "completed" ? null : throw new InvalidOperationException("A stopped run ended in error.");
+            }
+            await Task.Delay(10, cancellationToken);
+        }
+        throw new TimeoutException("A stopped run was not interrupted within 30 s.");
+    }
+
+    private sealed record Settings(string MnistFolder, string ModelPath, int Seed, int Samples, int Stops, int Clients, int PauseMs, string? Redis);
+
+    private sealed record FullRun(long AcceptedAt, long ClosedAt, string Reason, int Events, double LongestGapSeconds);
+
+    /// <summary>A few clients posting payload (a) one request after another with a short pause, recording when each started and took.</summary>
+    private sealed class PredictionClients : IAsyncDisposable
+    {
+        private readonly HttpClient _client;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task[] _workers;
+        private readonly Lock _lock = new();
+        private readonly List<(long Start, long Ticks, bool Ok)> _samples = [];
+
+        public PredictionClients(Uri baseAddress, byte[] body, int clients, int pauseMs)
+        {
+            _client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            _workers = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    bool ok;
+                    try
+                    {
+                        using var content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } };
+                        using var response = await _client.PostAsync("/api/drawing/", content, _stop.Token);
+                        await response.Content.ReadAsByteArrayAsync(_stop.Token);
+                        ok = response.IsSuccessStatusCode;
+                    }
+                    catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                    {
+                        return;
+                    }
+                    catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
+                    {
+                        ok = false; // refused, reset or timed out
+                    }
+                    var ticks = Stopwatch.GetTimestamp() - start;
+                    lock (_lock)
+                    {
+                        _samples.Add((start, ticks, ok));
+                    }
+                    await Task.Delay(pauseMs, CancellationToken.None);
+                }
+            })).ToArray();
+        }
+
+        /// <summary>Requests that started between two timestamps.</summary>
+        public (Latencies Latencies, int Errors) Between(long from, long to)
+        {
+            lock (_lock)
+            {
+                var window = _samples.Where(s => s.Start >= from && s.Start <= to).ToArray();
+                return (Latencies.FromTimestamps(window.Select(s => s.Ticks)), window.Count(s => !s.Ok));
+            }
+        }
+
+        public async Task StopAsync()
+        {
+            await _stop.CancelAsync();
+            await Task.WhenAll(_workers);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync();
+            _client.Dispose();
+            _stop.Dispose();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using System.CommandLine;
+using Digit.Bench.Commands;
+using Spectre.Console;
+
+// Benchmarks of the prediction path and of retraining (issues 3 and 4): each command prints its figures
+// next to their targets and stops by itself.
+// Tables keep one line a row when the output goes to a file or a pipe.
+if (Console.IsOutputRedirected)
+{
+    AnsiConsole.Profile.Width = 160;
+}
+
+var root = new RootCommand("Digit benchmarks: print figures next to their targets (not tests)")
+{
+    PipelineCommand.Create(),
+    HttpCommand.Create(),
+    LoadCommand.Create(),
+    MemoryCommand.Create(),
+    DrawingsCommand.Create(),
+    RetrainCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
