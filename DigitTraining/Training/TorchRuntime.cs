@@ -15,9 +15,13 @@ public static class TorchRuntime
         using var warm = torch.zeros(1);
     }
 
-    /// <summary>Sets the intra-op thread count libtorch uses for the next operations.</summary>
+    /// <summary>
+    /// Sets the intra-op thread count libtorch uses for the next operations, and keeps large native
+    /// allocations in the heap (see <see cref="NativeAllocator"/>).
+    /// </summary>
     public static void UseThreads(int threads)
     {
+        NativeAllocator.KeepLargeBlocksInHeap();
         if (torch.get_num_threads() != threads)
         {
             torch.set_num_threads(threads);
