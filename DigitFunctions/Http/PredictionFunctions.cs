@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Digit.Functions.Http;
 
 /// <summary>The prediction routes of the contract; each calls the shared handler. Nothing here loads TorchSharp.</summary>
-public sealed class PredictionFunctions(ModelProvider models, DrawingRecognizer recognizer)
+public sealed class PredictionFunctions(ModelProvider models, ModelWatcher watcher, DrawingRecognizer recognizer)
 {
     /// <summary>
     /// GET / . A trigger with an empty route never binds (Azure/Azure-Functions#2473), so the route is an optional
@@ -24,7 +24,8 @@ public sealed class PredictionFunctions(ModelProvider models, DrawingRecognizer 
         PredictionHandlers.PostDrawing(request, recognizer, cancellationToken);
 
     [Function(nameof(ModelAccuracy))]
-    public IResult ModelAccuracy(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/model_accuracy")] HttpRequest request) =>
-        PredictionHandlers.GetModelAccuracy(models);
+    public Task<IResult> ModelAccuracy(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/model_accuracy")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        PredictionHandlers.GetModelAccuracy(models, watcher, cancellationToken);
 }

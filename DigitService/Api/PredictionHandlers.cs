@@ -17,8 +17,15 @@ public static class PredictionHandlers
         return Results.Ok(new HealthResponse("healthy", current is not null, current?.Version.Version));
     }
 
-    public static IResult GetModelAccuracy(ModelProvider models) =>
-        Results.Ok(new AccuracyResponse(models.Current?.Version.Accuracy));
+    /// <summary>
+    /// The frontend asks right after a run completes, so catch up with the store first: the answer is the
+    /// accuracy of the model this instance serves from now on, not of the one it served a moment ago.
+    /// </summary>
+    public static async Task<IResult> GetModelAccuracy(ModelProvider models, ModelWatcher watcher, CancellationToken cancellationToken)
+    {
+        await watcher.RefreshAsync(cancellationToken);
+        return Results.Ok(new AccuracyResponse(models.Current?.Version.Accuracy));
+    }
 
     public static async Task<IResult> PostDrawing(HttpRequest request, DrawingRecognizer recognizer, CancellationToken cancellationToken)
     {

@@ -19,6 +19,8 @@ public sealed class ModelWatcher(
     TimeProvider time,
     ILogger<ModelWatcher> logger) : BackgroundService
 {
+    // One refresh at a time: the timer and a request may both ask.
+    private readonly SemaphoreSlim _refreshing = new(1, 1);
     private string? _failedVersion;
 
     /// <summary>Seeds the store and loads the current model before the server takes requests.</summary>
@@ -55,6 +57,25 @@ public sealed class ModelWatcher(
 
     /// <summary>Loads the store's current version if it is not the one being served.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await _refreshing.WaitAsync(cancellationToken);
+        try
+        {
+            await LoadLatestAsync(cancellationToken);
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _refreshing.Dispose();
+        base.Dispose();
+    }
+
+    private async Task LoadLatestAsync(CancellationToken cancellationToken)
     {
         var latest = await store.GetCurrentAsync(cancellationToken);
         if (latest is null || latest.Version == provider.Current?.Version.Version || latest.Version == _failedVersion)
