@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Digit.Service.Drawing;
 
 /// <summary>
@@ -41,32 +43,21 @@ internal static class AreaResampler
             for (var x = 0; x < destinationWidth; x++)
             {
                 destination[y * destinationWidth + x] =
-                    Average(rows[x..], destinationWidth, sourceHeight, y * yRatio, (y + 1) * yRatio);
+                    Average<float>(rows[x..], destinationWidth, sourceHeight, y * yRatio, (y + 1) * yRatio);
             }
         }
     }
 
     // The mean of values[i * stride] over the interval [start, end) of a line of count values.
-    private static float Average(ReadOnlySpan<byte> values, int stride, int count, double start, double end)
+    private static float Average<T>(ReadOnlySpan<T> values, int stride, int count, double start, double end)
+        where T : unmanaged, INumberBase<T>
     {
         var sum = 0.0;
         var last = Math.Min(count, (int)Math.Ceiling(end));
         for (var i = (int)start; i < last; i++)
         {
             var coverage = Math.Min(end, i + 1) - Math.Max(start, i);
-            sum += values[i * stride] * coverage;
-        }
-        return (float)(sum / (end - start));
-    }
-
-    private static float Average(ReadOnlySpan<float> values, int stride, int count, double start, double end)
-    {
-        var sum = 0.0;
-        var last = Math.Min(count, (int)Math.Ceiling(end));
-        for (var i = (int)start; i < last; i++)
-        {
-            var coverage = Math.Min(end, i + 1) - Math.Max(start, i);
-            sum += values[i * stride] * coverage;
+            sum += double.CreateTruncating(values[i * stride]) * coverage;
         }
         return (float)(sum / (end - start));
     }

@@ -109,13 +109,17 @@ public sealed class FileSystemModelStore : IModelStore
         return Task.CompletedTask;
     }
 
+    private const string ClaimExtension = ".claim";
+
     private string VersionPath(string version) => Path.Combine(_versionsFolder, version + ModelStoreLayout.ModelExtension);
 
     private string CheckpointPath(string runId) => Path.Combine(_checkpointsFolder, runId + ModelStoreLayout.CheckpointExtension);
 
     /// <summary>
-    /// Renames the finished temporary file to the first free version name of this millisecond. The rename
-    /// refuses to replace an existing file, so two publishers never take the same name.
+    /// Gives the finished temporary file the first free version name of this millisecond. A name is claimed by
+    /// creating an empty <c>.claim</c> file beside it with O_EXCL, which exactly one publisher can do; a rename
+    /// that refuses to overwrite is not enough, because .NET checks and renames in two steps. Claims stay, so a
+    /// later publisher can never take a name again.
     /// </summary>
     private string MoveToNewVersion(string tempPath, string stamp)
     {
@@ -130,13 +134,15 @@ public sealed class FileSystemModelStore : IModelStore
             var target = VersionPath(version);
             try
             {
-                File.Move(tempPath, target, overwrite: false);
-                return version;
+                new FileStream(target + ClaimExtension, FileMode.CreateNew, FileAccess.Write, FileShare.None).Dispose();
             }
-            catch (IOException) when (File.Exists(target))
+            catch (IOException) when (File.Exists(target + ClaimExtension))
             {
                 counter++;
+                continue;
             }
+            File.Move(tempPath, target, overwrite: true);
+            return version;
         }
     }
 

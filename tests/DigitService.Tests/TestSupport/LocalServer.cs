@@ -37,7 +37,7 @@ internal sealed class LocalServer : IAsyncDisposable
 
     /// <summary>
     /// Starts a server. By default it has a fresh model folder seeded with the shipped model, in-memory training
-    /// state, the MNIST files of the repository, training on 1,000 images, and <see cref="AllowedOrigin"/> for CORS.
+    /// state, the MNIST files of the repository, training on 4,000 images, and <see cref="AllowedOrigin"/> for CORS.
     /// </summary>
     public static async Task<LocalServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, string? modelDirectory = null)
     {
@@ -50,7 +50,8 @@ internal sealed class LocalServer : IAsyncDisposable
             ["MODEL_DIR"] = modelDirectory,
             ["SHIPPED_MODEL"] = ShippedModel,
             ["MNIST_PATH"] = MnistFolder.Resolve(),
-            ["TRAINING_SAMPLES"] = "1000",
+            // Enough images that an epoch outlasts a few progress ticks, so mid-epoch progress is observable.
+            ["TRAINING_SAMPLES"] = "4000",
             ["TRAINING_EPOCHS"] = "2",
             ["MODEL_POLL_MS"] = "100",
             ["FRONTEND_URL"] = AllowedOrigin,
