@@ -9,20 +9,7 @@ namespace Digit.Training.Tests.Evaluation;
 [Collection(MnistCollection.Name)]
 public sealed class ShippedModelTests(MnistFixture mnist)
 {
-    private static string ShippedModel
-    {
-        get
-        {
-            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            {
-                if (File.Exists(Path.Combine(folder.FullName, "Digit.sln")))
-                {
-                    return Path.Combine(folder.FullName, "models", "digits.onnx");
-                }
-            }
-            throw new InvalidOperationException("No folder above the test binaries holds Digit.sln.");
-        }
-    }
+    private static string ShippedModel => MnistTestData.RepositoryFile(Path.Combine("models", "digits.onnx"));
 
     [Fact]
     public void ShippedModel_OnTheMnistTestSet_ScoresAtLeastNinetyNinePercent()

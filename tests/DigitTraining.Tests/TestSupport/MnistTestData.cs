@@ -27,6 +27,19 @@ internal static class MnistTestData
         return resolved;
     }
 
+    /// <summary>A file of the repository, found by walking up from the test binaries to the folder holding Digit.sln.</summary>
+    public static string RepositoryFile(string relativePath)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Digit.sln")))
+            {
+                return Path.Combine(directory.FullName, relativePath);
+            }
+        }
+        throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} holds Digit.sln.");
+    }
+
     /// <summary>Images <paramref name="start"/> .. start + count - 1 as floats 0..1, laid out [count, 1, 28, 28].</summary>
     public static float[] Scaled(MnistSet set, int start, int count) => set.Scaled(start, count);
 
