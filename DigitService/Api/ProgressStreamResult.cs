@@ -26,15 +26,20 @@ public sealed class ProgressStreamResult(ITrainingStateStore state, TimeProvider
         {
             while (true)
             {
-                var status = await state.GetStatusAsync(cancellationToken);
-                if (status != TrainingStatus.InProgress)
-                {
-                    await WriteEventAsync(response, new CloseEvent("close", status.ToContractName()), cancellationToken);
-                    return;
-                }
+                // Progress first: it is only there while the run is in progress, so a run that ends between the
+                // two reads is seen as ended at once, and no tick passes without an event.
                 if (await state.GetProgressAsync(cancellationToken) is { } progress)
                 {
                     await WriteEventAsync(response, TrainingHandlers.ToResponse(progress), cancellationToken);
+                }
+                else
+                {
+                    var status = await state.GetStatusAsync(cancellationToken);
+                    if (status != TrainingStatus.InProgress)
+                    {
+                        await WriteEventAsync(response, new CloseEvent("close", status.ToContractName()), cancellationToken);
+                        return;
+                    }
                 }
                 await timer.WaitForNextTickAsync(cancellationToken);
             }
