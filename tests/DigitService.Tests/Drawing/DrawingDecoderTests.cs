@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using Digit.Service.Drawing;
 using Digit.Service.Drawing.Formats;
 using Digit.Service.Tests.TestSupport;
@@ -209,17 +208,14 @@ public sealed class DrawingDecoderTests
     public void DecodeImage_HeaderClaimingHugeSize_RefusedWithoutAllocatingPixels(string name, byte[] image)
     {
         DecodeOrRefuse(image); // warm up: JIT and statics
-        var stopwatch = Stopwatch.StartNew();
         var before = GC.GetAllocatedBytesForCurrentThread();
 
         var kind = DecodeOrRefuse(image);
 
+        // Refused from the header alone: a decoder that started on the pixels would allocate megabytes.
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        stopwatch.Stop();
         Assert.Equal(DrawingErrorKind.TooLarge, kind);
         Assert.True(allocated < 64 * 1024, $"{name}: {allocated} bytes allocated");
-        // Microseconds in practice; the bound only guards against decoding (seconds) on a loaded machine.
-        Assert.True(stopwatch.ElapsedMilliseconds < 50, $"{name}: {stopwatch.Elapsed.TotalMicroseconds} µs");
     }
 
     private static DrawingErrorKind? DecodeOrRefuse(byte[] image)
