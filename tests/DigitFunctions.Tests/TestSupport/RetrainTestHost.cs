@@ -58,7 +58,7 @@ internal sealed class RetrainTestHost : IAsyncDisposable
             ["REDIS_KEY_PREFIX"] = RedisServerFixture.NewKeyPrefix(),
             ["MODEL_DIR"] = folder,
             ["SHIPPED_MODEL"] = "",
-            ["MNIST_PATH"] = MnistFolder.Find(),
+            ["MNIST_PATH"] = MnistFolder.Resolve(),
             ["TRAINING_SAMPLES"] = samples.ToString(),
             ["TRAINING_BATCH_SIZE"] = "64",
             ["TRAINING_THREADS"] = "1",
