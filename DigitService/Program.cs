@@ -16,4 +16,14 @@ builder.Services.AddLocalRetraining();
 var app = builder.Build();
 app.UseCors(DigitServiceCollectionExtensions.CorsPolicy);
 app.MapDigitApi();
-app.Run();
+try
+{
+    await app.RunAsync();
+}
+catch (InvalidSettingException exception)
+{
+    // A setting the user can fix: say which in one line, not as a crash.
+    await Console.Error.WriteLineAsync($"The local server cannot start: {exception.Message}");
+    return 1;
+}
+return 0;

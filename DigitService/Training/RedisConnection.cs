@@ -1,3 +1,4 @@
+using Digit.Service.Hosting;
 using StackExchange.Redis;
 
 namespace Digit.Service.Training;
@@ -49,7 +50,7 @@ public static class RedisConnection
         }
         catch (Exception exception) when (exception is UriFormatException or ArgumentException)
         {
-            throw new InvalidOperationException($"REDIS_URL '{redisUrl}' is not a Redis URL (redis://host:6379/0) or connection string: {exception.Message}", exception);
+            throw new InvalidSettingException($"REDIS_URL '{redisUrl}' is not a Redis URL (redis://host:6379/0) or connection string: {exception.Message}", exception);
         }
         options.AbortOnConnectFail = true;
         options.ConnectTimeout = 5000;
@@ -59,7 +60,8 @@ public static class RedisConnection
         }
         catch (RedisConnectionException exception)
         {
-            throw new InvalidOperationException($"Redis at REDIS_URL '{redisUrl}' cannot be reached: {exception.Message}", exception);
+            throw new InvalidSettingException(
+                $"Redis at REDIS_URL '{redisUrl}' cannot be reached ({exception.FailureType}): start Redis there or correct REDIS_URL.", exception);
         }
     }
 }

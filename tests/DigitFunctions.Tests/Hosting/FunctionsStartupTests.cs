@@ -1,4 +1,5 @@
 using Digit.Functions.Tests.TestSupport;
+using Digit.Service.Hosting;
 using Digit.Service.Tests.TestSupport;
 
 namespace Digit.Functions.Tests.Hosting;
@@ -12,9 +13,9 @@ public sealed class FunctionsStartupTests
         var url = $"redis://127.0.0.1:{ServerProcess.FindFreePort()}/0";
         using var app = FunctionsApp.Build(Settings(url));
 
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+        var failure = await Assert.ThrowsAsync<InvalidSettingException>(() => app.StartAsync());
 
-        Assert.Contains($"Redis at REDIS_URL '{url}' cannot be reached", failure.Message);
+        Assert.Contains($"Redis at REDIS_URL '{url}' cannot be reached (UnableToConnect): start Redis there or correct REDIS_URL.", failure.Message);
     }
 
     [Fact]
@@ -22,7 +23,7 @@ public sealed class FunctionsStartupTests
     {
         using var app = FunctionsApp.Build(Settings("redis://bad host:6379"));
 
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+        var failure = await Assert.ThrowsAsync<InvalidSettingException>(() => app.StartAsync());
 
         Assert.Contains("REDIS_URL 'redis://bad host:6379' is not a Redis URL (redis://host:6379/0)", failure.Message);
     }
