@@ -54,6 +54,7 @@ public sealed class ProgressStreamTests
         Assert.Equal("close", events[^1].GetProperty("event").GetString());
         Assert.Equal("completed", events[^1].GetProperty("reason").GetString());
         Assert.Equal("text/event-stream", context.Response.ContentType);
+        Assert.StartsWith("retry: 1000\n\n", body.Text());
     }
 
     [Fact]
@@ -124,14 +125,18 @@ public sealed class ProgressStreamTests
         private readonly Lock _lock = new();
         private readonly List<byte> _bytes = [];
 
-        public IReadOnlyList<JsonElement> Events()
+        public string Text()
         {
-            string text;
             lock (_lock)
             {
-                text = Encoding.UTF8.GetString(_bytes.ToArray());
+                return Encoding.UTF8.GetString(_bytes.ToArray());
             }
-            return text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+        }
+
+        public IReadOnlyList<JsonElement> Events()
+        {
+            return Text().Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+                .Where(e => e.StartsWith("data: ", StringComparison.Ordinal))
                 .Select(e => JsonDocument.Parse(e["data: ".Length..]).RootElement.Clone())
                 .ToArray();
         }
