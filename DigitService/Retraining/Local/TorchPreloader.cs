@@ -10,10 +10,15 @@ namespace Digit.Service.Retraining.Local;
 /// </summary>
 public sealed class TorchPreloader(ILogger<TorchPreloader> logger) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() =>
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        TorchRuntime.Load();
-        logger.LogInformation("libtorch loaded in {Milliseconds} ms", clock.ElapsedMilliseconds);
-    }, stoppingToken);
+    // Its own thread, not a pool thread: the load blocks for seconds, and the pool serves every request.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Factory.StartNew(
+        () =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            TorchRuntime.Load();
+            logger.LogInformation("libtorch loaded in {Milliseconds} ms", clock.ElapsedMilliseconds);
+        },
+        stoppingToken,
+        TaskCreationOptions.LongRunning,
+        TaskScheduler.Default);
 }

@@ -31,7 +31,9 @@ public sealed class MnistDataSource(IOptions<DigitOptions> options)
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            _data ??= await Task.Run(() => Load(cancellationToken), cancellationToken);
+            // Reading and checking 55 MB blocks for a while: on its own thread, so the pool keeps serving requests.
+            _data ??= await Task.Factory.StartNew(
+                () => Load(cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             return _data;
         }
         finally
