@@ -20,13 +20,13 @@ public sealed class ProgressStreamResult(ITrainingStateStore state, TimeProvider
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        // Should the connection drop (Azure ends HTTP responses after 230 s), EventSource reconnects after 1 s
-        // instead of its default 3 s: well inside the 5 s the frontend waits for an event.
-        await response.Body.WriteAsync("retry: 1000\n\n"u8.ToArray(), cancellationToken);
         // A timer, not a delay after each event, so slow reads under load do not stretch the interval.
         using var timer = new PeriodicTimer(interval, time);
         try
         {
+            // Should the connection drop (Azure ends HTTP responses after 230 s), EventSource reconnects after 1 s
+            // instead of its default 3 s: well inside the 5 s the frontend waits for an event.
+            await response.Body.WriteAsync("retry: 1000\n\n"u8.ToArray(), cancellationToken);
             while (true)
             {
                 // Progress first: it is only there while the run is in progress, so a run that ends between the
