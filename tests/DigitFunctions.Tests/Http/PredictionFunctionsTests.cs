@@ -1,12 +1,14 @@
-using System.Text;
 using System.Text.Json;
 using Digit.Functions.Http;
 using Digit.Functions.Tests.TestSupport;
+using Digit.Service.Prediction;
 using Digit.Service.Retraining.Local;
 using Digit.Service.Tests.TestSupport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+
+using static Digit.Functions.Tests.TestSupport.TriggerCalls;
 
 namespace Digit.Functions.Tests.Http;
 
@@ -44,7 +46,7 @@ public sealed class PredictionFunctionsTests(RedisServerFixture redis) : IAsyncL
     [Fact]
     public async Task Health_ColdStart_ServesTheShippedModel()
     {
-        var (status, body) = await ExecuteAsync(Functions.Health(NewRequest()));
+        var (status, body) = await ExecuteAsync(_app.Services, Functions.Health(NewRequest(_app.Services)));
 
         Assert.Equal(StatusCodes.Status200OK, status);
         Assert.Equal("healthy", body.GetProperty("status").GetString());
@@ -55,7 +57,7 @@ public sealed class PredictionFunctionsTests(RedisServerFixture redis) : IAsyncL
     [Fact]
     public async Task ModelAccuracy_ColdStart_IsTheShippedModelsAccuracy()
     {
-        var (status, body) = await ExecuteAsync(await Functions.ModelAccuracy(NewRequest(), CancellationToken.None));
+        var (status, body) = await ExecuteAsync(_app.Services, await Functions.ModelAccuracy(NewRequest(_app.Services), CancellationToken.None));
 
         Assert.Equal(StatusCodes.Status200OK, status);
         Assert.InRange(body.GetProperty("accuracy").GetDouble(), 0.99, 1.0);
@@ -67,8 +69,8 @@ public sealed class PredictionFunctionsTests(RedisServerFixture redis) : IAsyncL
         var correct = 0;
         for (var index = 0; index < 20; index++)
         {
-            var request = NewRequest(JsonSerializer.Serialize(new { drawing = Drawings.FrontendDataUrl(MnistFolder.Test, index) }));
-            var (status, body) = await ExecuteAsync(await Functions.Drawing(request, CancellationToken.None));
+            var request = NewRequest(_app.Services, JsonSerializer.Serialize(new { drawing = Drawings.FrontendDataUrl(MnistFolder.Test, index) }));
+            var (status, body) = await ExecuteAsync(_app.Services, await Functions.Drawing(request, CancellationToken.None));
 
             Assert.Equal(StatusCodes.Status200OK, status);
             correct += body.GetProperty("prediction").GetInt32() == MnistFolder.Test.Labels[index] ? 1 : 0;
@@ -80,9 +82,9 @@ public sealed class PredictionFunctionsTests(RedisServerFixture redis) : IAsyncL
     [Fact]
     public async Task Drawing_NotAnImage_Answers400WithTheError()
     {
-        var request = NewRequest("""{"drawing":"data:image/png;base64,bm90IGFuIGltYWdl"}""");
+        var request = NewRequest(_app.Services, """{"drawing":"data:image/png;base64,bm90IGFuIGltYWdl"}""");
 
-        var (status, body) = await ExecuteAsync(await Functions.Drawing(request, CancellationToken.None));
+        var (status, body) = await ExecuteAsync(_app.Services, await Functions.Drawing(request, CancellationToken.None));
 
         Assert.Equal(StatusCodes.Status400BadRequest, status);
         Assert.False(string.IsNullOrEmpty(body.GetProperty("error").GetString()));
@@ -93,30 +95,6 @@ public sealed class PredictionFunctionsTests(RedisServerFixture redis) : IAsyncL
     {
         // The local server preloads libtorch so that its first run does not stall; a Functions cold start must not.
         Assert.DoesNotContain(_app.Services.GetServices<IHostedService>(), service => service is TorchPreloader);
-        Assert.Contains(_app.Services.GetServices<IHostedService>(), service => service is Digit.Service.Prediction.ModelWatcher);
-    }
-
-    private HttpRequest NewRequest(string? json = null)
-    {
-        var context = new DefaultHttpContext { RequestServices = _app.Services };
-        if (json is not null)
-        {
-            var bytes = Encoding.UTF8.GetBytes(json);
-            context.Request.Method = HttpMethods.Post;
-            context.Request.ContentType = "application/json";
-            context.Request.ContentLength = bytes.Length;
-            context.Request.Body = new MemoryStream(bytes);
-        }
-        return context.Request;
-    }
-
-    /// <summary>Runs a trigger's result as the ASP.NET Core integration does, and reads the JSON it wrote.</summary>
-    private async Task<(int Status, JsonElement Body)> ExecuteAsync(IResult result)
-    {
-        var context = new DefaultHttpContext { RequestServices = _app.Services };
-        using var body = new MemoryStream();
-        context.Response.Body = body;
-        await result.ExecuteAsync(context);
-        return (context.Response.StatusCode, JsonDocument.Parse(body.ToArray()).RootElement.Clone());
+        Assert.Contains(_app.Services.GetServices<IHostedService>(), service => service is ModelWatcher);
     }
 }

@@ -42,6 +42,9 @@ internal sealed class RetrainTestHost : IAsyncDisposable
 
     public RetrainStepOptions StepOptions => _services.GetRequiredService<RetrainStepOptions>();
 
+    /// <summary>The app's services, for function classes made the way the worker makes them.</summary>
+    public IServiceProvider Services => _services;
+
     /// <param name="samples">Training images per epoch (TRAINING_SAMPLES).</param>
     /// <param name="retry">The activities' retry policy; null runs the production entry point and its policy.</param>
     /// <param name="wrapModels">Wraps the app's model store, to inject failures.</param>
