@@ -168,7 +168,6 @@ public sealed class RetrainApiTests(RedisServerFixture redis) : IAsyncLifetime
     {
         ["REDIS_URL"] = $"redis://{redis.Configuration}/0",
         ["REDIS_KEY_PREFIX"] = _keyPrefix,
-        ["TRAINING_SAMPLES"] = "3000",
         ["TRAINING_LEASE_SECONDS"] = "3",
     });
 
