@@ -133,9 +133,13 @@ public sealed class ProgressStreamTests
             }
         }
 
+        /// <summary>The complete events so far: an event being written (its "\n\n" not yet there) is left out.</summary>
         public IReadOnlyList<JsonElement> Events()
         {
-            return Text().Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            var text = Text();
+            var end = text.LastIndexOf("\n\n", StringComparison.Ordinal);
+            var complete = end < 0 ? string.Empty : text[..end];
+            return complete.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
                 .Where(e => e.StartsWith("data: ", StringComparison.Ordinal))
                 .Select(e => JsonDocument.Parse(e["data: ".Length..]).RootElement.Clone())
                 .ToArray();
