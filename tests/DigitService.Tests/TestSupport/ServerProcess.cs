@@ -14,6 +14,18 @@ internal sealed class ServerProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly Lock _outputLock = new();
 
+    /// <summary>
+    /// Each child's output is read by thread-pool threads that block in read() on its pipes. With the default
+    /// minimum of one pool thread per core, the tests' own pool then starved for about a second at times (measured:
+    /// a Task.Delay(20) loop 0.8 s late while a plain thread was on time), which delayed the reading of progress
+    /// events and showed as gaps the server never made. A higher minimum keeps the pool responsive.
+    /// </summary>
+    static ServerProcess()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), completionPorts);
+    }
+
     private ServerProcess(Process process)
     {
         _process = process;
