@@ -65,7 +65,7 @@ public sealed class MultiInstanceTests(RedisServerFixture redis, AzuriteFixture 
         var before = await _first.ModelVersionAsync();
         using var started = await _first.Client.PostAsync("/api/retrain_model/", null);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        await _second.WaitUntilAsync(async () => await PercentageAsync(_second) is > 0 and < 100, TimeSpan.FromMinutes(1), "the first epoch to be under way");
+        await _second.WaitUntilAsync(async () => await _second.TrainingPercentageAsync() is > 0 and < 100, TimeSpan.FromMinutes(1), "the first epoch to be under way");
 
         var clock = Stopwatch.StartNew();
         using var stop = await _second.Client.PostAsync("/api/stop_training/", null);
@@ -90,11 +90,5 @@ public sealed class MultiInstanceTests(RedisServerFixture redis, AzuriteFixture 
     {
         await server.WaitUntilAsync(async () => await server.ModelVersionAsync() != before, TimeSpan.FromSeconds(5), "the new model");
         return clock.Elapsed.TotalSeconds;
-    }
-
-    private static async Task<double?> PercentageAsync(LocalServer server)
-    {
-        var progress = await server.GetJsonAsync("/api/training_progress/");
-        return progress.TryGetProperty("percentage", out var percentage) ? percentage.GetDouble() : null;
     }
 }

@@ -107,7 +107,7 @@ public sealed class RetrainApiTests(RedisServerFixture redis) : IAsyncLifetime
     {
         var before = await _server.ModelVersionAsync();
         using var started = await _server.Client.PostAsync("/api/retrain_model/", null);
-        await _server.WaitUntilAsync(async () => await PercentageAsync() is > 0 and < 100, TimeSpan.FromMinutes(1), "the first epoch to be under way");
+        await _server.WaitUntilAsync(async () => await _server.TrainingPercentageAsync() is > 0 and < 100, TimeSpan.FromMinutes(1), "the first epoch to be under way");
 
         var seconds = await StopAndWaitAsync(new StringContent("stop", Encoding.UTF8, "text/plain"));
 
@@ -153,7 +153,7 @@ public sealed class RetrainApiTests(RedisServerFixture redis) : IAsyncLifetime
     public async Task ServerKilledMidRun_NextServerMarksTheRunInterrupted()
     {
         using var started = await _server.Client.PostAsync("/api/retrain_model/", null);
-        await _server.WaitUntilAsync(async () => await PercentageAsync() > 0, TimeSpan.FromMinutes(1), "the first epoch to be under way");
+        await _server.WaitUntilAsync(async () => await _server.TrainingPercentageAsync() > 0, TimeSpan.FromMinutes(1), "the first epoch to be under way");
 
         _server.Kill();
         await using var next = await StartServerAsync();
@@ -182,12 +182,6 @@ public sealed class RetrainApiTests(RedisServerFixture redis) : IAsyncLifetime
         Assert.Equal("Stop signal sent.", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("message").GetString());
         await server.WaitUntilAsync(async () => await server.ModelStatusAsync() == "interrupted", TimeSpan.FromSeconds(10), "the run to end interrupted");
         return clock.Elapsed.TotalSeconds;
-    }
-
-    private async Task<double?> PercentageAsync()
-    {
-        var progress = await _server.GetJsonAsync("/api/training_progress/");
-        return progress.TryGetProperty("percentage", out var percentage) ? percentage.GetDouble() : null;
     }
 
     private async Task<int> EpochsDoneAsync()

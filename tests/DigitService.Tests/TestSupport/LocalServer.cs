@@ -91,6 +91,13 @@ internal sealed class LocalServer : IAsyncDisposable
     public async Task<string> ModelStatusAsync() =>
         (await GetJsonAsync("/api/check_model_status/")).GetProperty("model_status").GetString()!;
 
+    /// <summary>The active run's percentage from /api/training_progress/, or null when no run is active.</summary>
+    public async Task<double?> TrainingPercentageAsync()
+    {
+        var progress = await GetJsonAsync("/api/training_progress/");
+        return progress.TryGetProperty("percentage", out var percentage) ? percentage.GetDouble() : null;
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds; fails with the server's output when it does not in time.</summary>
     public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
