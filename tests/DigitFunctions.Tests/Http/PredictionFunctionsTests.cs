@@ -40,7 +40,10 @@ public sealed class PredictionFunctionsTests(RedisServerFixture redis) : IAsyncL
     {
         await _app.StopAsync();
         _app.Dispose();
-        Directory.Delete(_models, recursive: true);
+        if (Directory.Exists(_models))
+        {
+            Directory.Delete(_models, recursive: true);
+        }
     }
 
     [Fact]
