@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Digit.Service.Tests.TestSupport;
 using Microsoft.AspNetCore.Http;
 
 namespace Digit.Functions.Tests.TestSupport;
@@ -37,12 +38,7 @@ internal static class TriggerCalls
     }
 
     /// <summary>The <c>data:</c> events a server-sent event stream wrote into the context's response.</summary>
-    public static IReadOnlyList<JsonElement> Events(HttpContext context) =>
-        ResponseText(context)
-            .Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
-            .Where(e => e.StartsWith("data: ", StringComparison.Ordinal))
-            .Select(e => JsonDocument.Parse(e["data: ".Length..]).RootElement.Clone())
-            .ToArray();
+    public static IReadOnlyList<JsonElement> Events(HttpContext context) => ServerSentEvents.DataEvents(ResponseText(context));
 
     private static string ResponseText(HttpContext context) =>
         Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());

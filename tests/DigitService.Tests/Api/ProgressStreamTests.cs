@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Digit.Service.Api;
+using Digit.Service.Tests.TestSupport;
 using Digit.Service.Training;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -133,17 +134,8 @@ public sealed class ProgressStreamTests
             }
         }
 
-        /// <summary>The complete events so far: an event being written (its "\n\n" not yet there) is left out.</summary>
-        public IReadOnlyList<JsonElement> Events()
-        {
-            var text = Text();
-            var end = text.LastIndexOf("\n\n", StringComparison.Ordinal);
-            var complete = end < 0 ? string.Empty : text[..end];
-            return complete.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
-                .Where(e => e.StartsWith("data: ", StringComparison.Ordinal))
-                .Select(e => JsonDocument.Parse(e["data: ".Length..]).RootElement.Clone())
-                .ToArray();
-        }
+        /// <summary>The complete events so far.</summary>
+        public IReadOnlyList<JsonElement> Events() => ServerSentEvents.DataEvents(Text());
 
         public async Task WaitForEventsAsync(int count, Task streaming, TimeSpan timeout)
         {
