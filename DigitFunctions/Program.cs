@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 // The Azure Functions app: the contract's routes as HTTP triggers, retraining as a Durable orchestration.
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<SecurityHeaders>();
 builder.Services.AddDigitFunctions(builder.Configuration);
 
 builder.Build().Run();

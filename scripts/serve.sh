@@ -6,4 +6,4 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 scripts/fetch-mnist.sh
-exec dotnet run --project DigitService -c Release -- "$@"
+exec dotnet run --project Digit.LocalServer -c Release -- "$@"

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: sets up what the tests need (scripts/setup.sh), builds and tests every project but the
-# Azure Functions ones (Digit.Core.slnf), then the Functions tests where their packages can be restored
-# (scripts/test-functions.sh prints one line saying why when they cannot).
+# Runs every test: sets up what the tests need (scripts/setup.sh), builds the solution and runs every test project
+# in Digit.sln, one project at a time.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -11,17 +10,11 @@ export MNIST_PATH="${MNIST_PATH:-$root/data/mnist}"
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-dotnet build Digit.Core.slnf -c Debug -nologo -clp:ErrorsOnly || exit 1
+dotnet build Digit.sln -c Debug -nologo -clp:ErrorsOnly || exit 1
 # One test project at a time (-m:1): the training tests use every core, and the server tests keep timing
 # promises (an event every second, a stop within 2 s) that do not hold when both run on 2 cores at once.
-dotnet test Digit.Core.slnf -c Debug --no-build -nologo -m:1 2>&1 | tee "$log"
+dotnet test Digit.sln -c Debug --no-build -nologo -m:1 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-
-if [ -x scripts/test-functions.sh ]; then
-  scripts/test-functions.sh 2>&1 | tee -a "$log"
-  functions_status=${PIPESTATUS[0]}
-  [ "$functions_status" -eq 0 ] || status=$functions_status
-fi
 
 # One plain closing line over every test project.
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

@@ -1,7 +1,7 @@
-using Digit.Service.Hosting;
+using Digit.Backend.Hosting;
+using Digit.Functions.Retraining;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Digit.Functions.Hosting;
 
@@ -13,44 +13,24 @@ public static class FunctionsServiceCollectionExtensions
         "REDIS_URL is required by the Functions app: training state is shared by every instance, and activities run on any of them. " +
         "Set it to redis://host:6379/0 (or a StackExchange.Redis connection string) in local.settings.json or the app settings.";
 
-    /// <summary>A run's lease when TRAINING_LEASE_SECONDS is unset: long enough to span queue latency and an activity retry.</summary>
-    public static readonly TimeSpan DefaultTrainingLease = TimeSpan.FromSeconds(60);
-
+    /// <summary>The shared services, models in Blob storage through AzureWebJobsStorage unless MODEL_STORAGE says otherwise, and the checks the Functions app needs.</summary>
     public static IServiceCollection AddDigitFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddDigitService();
-        services.PostConfigure<DigitOptions>(options => ApplyFunctionsDefaults(options, configuration));
-        services.AddOptions<DigitOptions>()
+        services.PostConfigure<ModelStoreOptions>(options =>
+        {
+            if (string.IsNullOrEmpty(options.BlobConnection) && configuration["AzureWebJobsStorage"] is { Length: > 0 } storage)
+            {
+                options.BlobConnection = storage;
+            }
+        });
+        services.AddOptions<RunStateOptions>()
             .Validate(options => !string.IsNullOrWhiteSpace(options.RedisUrl), RedisRequiredMessage)
+            .Validate(
+                options => options.Lease >= 2 * RetrainOrchestrator.LongestGapBetweenActivities,
+                $"TRAINING_LEASE_SECONDS must be at least {Math.Ceiling(2 * RetrainOrchestrator.LongestGapBetweenActivities.TotalSeconds)} on the Functions app: " +
+                $"no heartbeat is sent between two activities, and that gap can be {RetrainOrchestrator.LongestGapBetweenActivities.TotalSeconds:0} s (a retry's back-off plus queue polling).")
             .ValidateOnStart();
         return services;
-    }
-
-    /// <summary>
-    /// Models go to Blob storage through AzureWebJobsStorage unless MODEL_STORAGE names another account; relative
-    /// paths (MNIST_PATH, SHIPPED_MODEL) are found beside the app when the working directory does not hold them.
-    /// </summary>
-    internal static void ApplyFunctionsDefaults(DigitOptions options, IConfiguration configuration)
-    {
-        if (string.IsNullOrEmpty(options.ModelStorageConnection) && configuration["AzureWebJobsStorage"] is { Length: > 0 } storage)
-        {
-            options.ModelStorageConnection = storage;
-        }
-        if (string.IsNullOrEmpty(configuration["TRAINING_LEASE_SECONDS"]))
-        {
-            options.TrainingLease = DefaultTrainingLease;
-        }
-        options.MnistPath = BesideApp(options.MnistPath);
-        options.ShippedModelPath = options.ShippedModelPath is null ? null : BesideApp(options.ShippedModelPath);
-    }
-
-    private static string BesideApp(string path)
-    {
-        if (Path.IsPathRooted(path) || Path.Exists(path))
-        {
-            return path;
-        }
-        var besideApp = Path.Combine(AppContext.BaseDirectory, path);
-        return Path.Exists(besideApp) ? besideApp : path;
     }
 }

@@ -1,5 +1,5 @@
-using Digit.Service.Api;
-using Digit.Service.Prediction;
+using Digit.Backend.Api;
+using Digit.Inference.Prediction;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -19,13 +19,13 @@ public sealed class PredictionFunctions(ModelProvider models, ModelWatcher watch
 
     [Function(nameof(Drawing))]
     public Task<IResult> Drawing(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/drawing")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = DigitRoutes.Drawing)] HttpRequest request,
         CancellationToken cancellationToken) =>
         PredictionHandlers.PostDrawing(request, recognizer, cancellationToken);
 
     [Function(nameof(ModelAccuracy))]
     public Task<IResult> ModelAccuracy(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/model_accuracy")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = DigitRoutes.ModelAccuracy)] HttpRequest request,
         CancellationToken cancellationToken) =>
         PredictionHandlers.GetModelAccuracy(models, watcher, cancellationToken);
 }

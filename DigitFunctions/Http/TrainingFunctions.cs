@@ -1,8 +1,8 @@
+using Digit.Backend.Api;
+using Digit.Backend.Hosting;
+using Digit.Backend.Retraining;
+using Digit.Backend.Runs;
 using Digit.Functions.Retraining;
-using Digit.Service.Api;
-using Digit.Service.Hosting;
-using Digit.Service.Retraining.Steps;
-using Digit.Service.Training;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -12,45 +12,53 @@ using Microsoft.Extensions.Options;
 namespace Digit.Functions.Http;
 
 /// <summary>
-/// The training routes of the contract; each calls the shared handler. Start and stop get a launcher around the
+/// The training routes of the contract; each calls the shared handler. Start and stop get an executor around the
 /// Durable client that Functions binds to this invocation.
 /// </summary>
 public sealed class TrainingFunctions(
-    ITrainingStateStore state,
-    IOptions<DigitOptions> options,
-    RetrainStepOptions stepOptions,
+    RunCoordinator coordinator,
+    IRunStore runs,
+    IOptions<FrontendOptions> frontend,
     TimeProvider time,
-    ILoggerFactory loggers)
+    ILogger<TrainingFunctions> logger)
 {
     [Function(nameof(RetrainModel))]
     public Task<IResult> RetrainModel(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/retrain_model")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = DigitRoutes.Retrain)] HttpRequest request,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
-        TrainingHandlers.PostRetrain(request, state, new DurableRetrainLauncher(client), options, stepOptions, loggers, cancellationToken);
+        TrainingHandlers.PostRetrain(request, coordinator, new DurableRetrainExecutor(client, logger), frontend, cancellationToken);
 
     [Function(nameof(StopTraining))]
     public Task<IResult> StopTraining(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/stop_training")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = DigitRoutes.StopTraining)] HttpRequest request,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
-        TrainingHandlers.PostStopTraining(state, new DurableRetrainLauncher(client), cancellationToken);
+        TrainingHandlers.PostStopTraining(request, coordinator, new DurableRetrainExecutor(client, logger), frontend, cancellationToken);
 
     [Function(nameof(CheckModelStatus))]
     public Task<IResult> CheckModelStatus(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/check_model_status")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = DigitRoutes.ModelStatus)] HttpRequest request,
         CancellationToken cancellationToken) =>
-        TrainingHandlers.GetModelStatus(state, cancellationToken);
+        TrainingHandlers.GetModelStatus(runs, cancellationToken);
 
     [Function(nameof(TrainingProgress))]
     public Task<IResult> TrainingProgress(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/training_progress")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = DigitRoutes.TrainingProgress)] HttpRequest request,
         CancellationToken cancellationToken) =>
-        TrainingHandlers.GetTrainingProgress(state, cancellationToken);
+        TrainingHandlers.GetTrainingProgress(runs, cancellationToken);
 
     /// <summary>Server-sent events, written straight to the response through the ASP.NET Core integration.</summary>
     [Function(nameof(Progress))]
     public IResult Progress(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/progress")] HttpRequest request) =>
-        TrainingHandlers.GetProgressStream(state, time, options);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = DigitRoutes.ProgressStream)] HttpRequest request) =>
+        TrainingHandlers.GetProgressStream(runs, time);
+
+    /// <summary>A run's status from the run store; a 202's statusQueryGetUri is Durable's own status URL.</summary>
+    [Function(nameof(Run))]
+    public Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = DigitRoutes.Run)] HttpRequest request,
+        string runId,
+        CancellationToken cancellationToken) =>
+        TrainingHandlers.GetRun(runId, runs, cancellationToken);
 }

@@ -1,12 +1,12 @@
-using Digit.Service.Retraining;
-using Digit.Service.Retraining.Steps;
+using Digit.Backend.Retraining;
+using Digit.Backend.Retraining.Steps;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Digit.Functions.Retraining;
 
 /// <summary>
-/// The activities of the retrain orchestration, each calling its DigitService step. This class is only created
-/// when an activity runs, so TorchSharp (and libtorch) load on the first epoch, never for a prediction.
+/// The activities of the retrain orchestration, each one call to its backend step. This class is only created when
+/// an activity runs, so TorchSharp (and libtorch) load on the first epoch, never for a prediction.
 /// </summary>
 public sealed class RetrainActivities(TrainEpochStep epochStep, PublishModelStep publishStep, FinishRunStep finishStep)
 {
@@ -15,12 +15,13 @@ public sealed class RetrainActivities(TrainEpochStep epochStep, PublishModelStep
     public Task<EpochOutcome> TrainEpoch([ActivityTrigger] EpochRequest request, CancellationToken cancellationToken) =>
         epochStep.RunAsync(request, cancellationToken);
 
+    /// <summary>Evaluates, exports and publishes the run's model, unless the run was stopped or lost meanwhile.</summary>
     [Function(nameof(PublishModel))]
     public Task<PublishOutcome> PublishModel([ActivityTrigger] PublishRequest request, CancellationToken cancellationToken) =>
         publishStep.RunAsync(request, cancellationToken);
 
-    /// <summary>Writes the final status to the shared state (the orchestrator does no I/O itself).</summary>
+    /// <summary>Records how the run ended in the run store and removes its checkpoint.</summary>
     [Function(nameof(FinishRun))]
-    public Task FinishRun([ActivityTrigger] RetrainResult result, CancellationToken cancellationToken) =>
-        finishStep.RunAsync(result, cancellationToken);
+    public Task FinishRun([ActivityTrigger] RunOutcome outcome, CancellationToken cancellationToken) =>
+        finishStep.RunAsync(outcome, cancellationToken);
 }

@@ -1,3 +1,4 @@
+using Digit.Inference.Models;
 using Digit.Training.Model;
 using Digit.Training.Onnx.Proto;
 using Google.Protobuf;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Digit.Bench.Support;
-using Digit.Service.Drawing;
-using Digit.Service.Prediction;
+using Digit.Inference.Drawing;
+using Digit.Inference.Prediction;
 using Digit.Training.Data;
 
 namespace Digit.Bench.Commands;

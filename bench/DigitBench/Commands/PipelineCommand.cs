@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Digit.Bench.Support;
-using Digit.Service.Drawing;
+using Digit.Inference.Drawing;
 using Digit.Training.Data;
 
 namespace Digit.Bench.Commands;

@@ -1,5 +1,5 @@
-using Digit.Service.Models;
-using Digit.Service.Prediction;
+using Digit.Inference.Models;
+using Digit.Inference.Prediction;
 
 namespace Digit.Bench.Support;
 

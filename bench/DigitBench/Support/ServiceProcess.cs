@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace Digit.Bench.Support;
 
 /// <summary>
-/// The real local server (DigitService.dll, Release build) as a child process on 127.0.0.1 with a fresh model
+/// The real local server (Digit.LocalServer.dll, Release build) as a child process on 127.0.0.1 with a fresh model
 /// folder seeded with the shipped model. Its output is drained (and counted) so that logging never blocks it.
 /// </summary>
 internal sealed class ServiceProcess : IAsyncDisposable
@@ -140,13 +140,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     private static async Task<string> EnsureBuiltAsync(string root, CancellationToken cancellationToken)
     {
-        var assembly = Path.Combine(root, "DigitService", "bin", "Release", "net10.0", "DigitService.dll");
+        var assembly = Path.Combine(root, "Digit.LocalServer", "bin", "Release", "net10.0", "Digit.LocalServer.dll");
         if (File.Exists(assembly))
         {
             return assembly;
         }
-        Console.WriteLine($"{assembly} is missing: building it (dotnet build -c Release DigitService) ...");
-        using var build = Process.Start(new ProcessStartInfo(DotnetHost(), ["build", "-c", "Release", "DigitService/DigitService.csproj", "-v", "q"])
+        Console.WriteLine($"{assembly} is missing: building it (dotnet build -c Release Digit.LocalServer) ...");
+        using var build = Process.Start(new ProcessStartInfo(DotnetHost(), ["build", "-c", "Release", "Digit.LocalServer/Digit.LocalServer.csproj", "-v", "q"])
         {
             WorkingDirectory = root,
             UseShellExecute = false,
@@ -154,7 +154,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         await build.WaitForExitAsync(cancellationToken);
         return build.ExitCode == 0 && File.Exists(assembly)
             ? assembly
-            : throw new InvalidOperationException($"Building DigitService in Release failed (exit code {build.ExitCode}).");
+            : throw new InvalidOperationException($"Building Digit.LocalServer in Release failed (exit code {build.ExitCode}).");
     }
 
     private static int FreePort()

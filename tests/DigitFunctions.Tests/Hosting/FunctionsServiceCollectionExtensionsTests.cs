@@ -1,5 +1,5 @@
+using Digit.Backend.Hosting;
 using Digit.Functions.Hosting;
-using Digit.Service.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -13,9 +13,19 @@ public sealed class FunctionsServiceCollectionExtensionsTests
     {
         using var provider = Build(new Dictionary<string, string?>());
 
-        var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DigitOptions>>().Value);
+        var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<RunStateOptions>>().Value);
 
         Assert.Contains(FunctionsServiceCollectionExtensions.RedisRequiredMessage, failure.Failures);
+    }
+
+    [Fact]
+    public void AddDigitFunctions_LeaseShorterThanTheGapBetweenActivities_FailsNamingTheSetting()
+    {
+        using var provider = Build(new Dictionary<string, string?> { ["REDIS_URL"] = "127.0.0.1:6379", ["TRAINING_LEASE_SECONDS"] = "10" });
+
+        var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<RunStateOptions>>().Value);
+
+        Assert.Contains(failure.Failures, message => message.StartsWith("TRAINING_LEASE_SECONDS must be at least 24", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -27,10 +37,8 @@ public sealed class FunctionsServiceCollectionExtensionsTests
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
         });
 
-        var options = provider.GetRequiredService<IOptions<DigitOptions>>().Value;
-
-        Assert.Equal("UseDevelopmentStorage=true", options.ModelStorageConnection);
-        Assert.Equal(FunctionsServiceCollectionExtensions.DefaultTrainingLease, options.TrainingLease);
+        Assert.Equal("UseDevelopmentStorage=true", provider.GetRequiredService<IOptions<ModelStoreOptions>>().Value.BlobConnection);
+        Assert.Equal(TimeSpan.FromSeconds(30), provider.GetRequiredService<IOptions<RunStateOptions>>().Value.Lease);
     }
 
     [Fact]
@@ -41,13 +49,11 @@ public sealed class FunctionsServiceCollectionExtensionsTests
             ["REDIS_URL"] = "127.0.0.1:6379",
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
             ["MODEL_STORAGE"] = "DefaultEndpointsProtocol=https;AccountName=models",
-            ["TRAINING_LEASE_SECONDS"] = "20",
+            ["TRAINING_LEASE_SECONDS"] = "40",
         });
 
-        var options = provider.GetRequiredService<IOptions<DigitOptions>>().Value;
-
-        Assert.Equal("DefaultEndpointsProtocol=https;AccountName=models", options.ModelStorageConnection);
-        Assert.Equal(TimeSpan.FromSeconds(20), options.TrainingLease);
+        Assert.Equal("DefaultEndpointsProtocol=https;AccountName=models", provider.GetRequiredService<IOptions<ModelStoreOptions>>().Value.BlobConnection);
+        Assert.Equal(TimeSpan.FromSeconds(40), provider.GetRequiredService<IOptions<RunStateOptions>>().Value.Lease);
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)

@@ -1,6 +1,6 @@
 using Digit.Functions.Tests.TestSupport;
-using Digit.Service.Hosting;
-using Digit.Service.Tests.TestSupport;
+using Digit.Backend.Hosting;
+using Digit.Testing;
 
 namespace Digit.Functions.Tests.Hosting;
 

@@ -1,58 +1,64 @@
-using Digit.Functions.Retraining;
+using System.Diagnostics;
+using Digit.Backend.Retraining;
+using Digit.Backend.Runs;
 using Digit.Functions.Tests.TestSupport;
-using Digit.Service.Api;
-using Digit.Service.Retraining;
-using Digit.Service.Tests.TestSupport;
-using Digit.Service.Training;
-using DurableTask.Core.Exceptions;
-using Microsoft.AspNetCore.Http.HttpResults;
+using Digit.Testing;
 using Microsoft.DurableTask.Client;
+using StackExchange.Redis;
 
 namespace Digit.Functions.Tests.Retraining;
 
+/// <summary>
+/// The real orchestration and activities in an in-process Durable host with real Redis: whole runs, stops at every
+/// stage, retries, failures, and the ownership rules that keep each run's identity and state its own.
+/// </summary>
 [Collection(RedisCollection.Name)]
 public sealed class RetrainOrchestratorTests(RedisServerFixture redis)
 {
+    private static readonly CancellationToken None = CancellationToken.None;
+
     [Fact]
     public async Task Run_AllEpochsTrain_PublishesTheModelAndCompletes()
     {
         await using var host = await RetrainTestHost.StartAsync(redis, samples: 512);
 
-        var input = await host.StartRunAsync(epochs: 2);
-        var ended = await host.WaitForEndAsync(input.RunId);
+        var runId = await host.StartRunAsync();
+        var ended = await host.WaitForEndAsync(runId);
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, ended.RuntimeStatus);
-        var result = ended.ReadOutputAs<RetrainResult>()!;
+        var result = ended.ReadOutputAs<RunOutcome>()!;
         Assert.Equal(TrainingStatus.Completed, result.Status);
         Assert.InRange(result.Accuracy!.Value, 0.3, 1.0);
-        var current = await host.Models.GetCurrentAsync(CancellationToken.None);
+        var current = await host.Models.GetCurrentAsync(None);
         Assert.Equal(result.ModelVersion, current?.Version);
         Assert.Equal(result.Accuracy, current?.Accuracy);
-        Assert.Equal(TrainingStatus.Completed, await host.State.GetStatusAsync(CancellationToken.None));
-        Assert.Null(await host.State.GetActiveRunIdAsync(CancellationToken.None));
-        Assert.Null(await host.Models.ReadCheckpointAsync(input.RunId, CancellationToken.None));
-        Assert.Contains("\"completed\"", ended.SerializedCustomStatus);
+        Assert.Equal(runId, current?.Origin);
+        Assert.Equal(TrainingStatus.Completed, await host.Runs.GetStatusAsync(None));
+        Assert.Null(await host.Runs.GetActiveRunIdAsync(None));
+        Assert.Empty(await host.Models.ListCheckpointsAsync(None));
+        // The documented shapes: camelCase, the status as a word, the epochs kept at the end.
+        Assert.Contains("\"stage\":\"completed\"", ended.SerializedCustomStatus);
+        Assert.Contains("\"epochsDone\":2", ended.SerializedCustomStatus);
+        Assert.Contains("\"status\":\"completed\"", ended.SerializedOutput);
+        Assert.Contains($"\"modelVersion\":\"{result.ModelVersion}\"", ended.SerializedOutput);
     }
 
     [Fact]
     public async Task Run_StopRequestedMidEpoch_EndsInterruptedAndPublishesNothing()
     {
-        await using var host = await RetrainTestHost.StartAsync(redis, samples: 30_000, RetrainTestHost.FastRetry);
-        var launcher = new DurableRetrainLauncher(host.Client);
+        await using var host = await RetrainTestHost.StartAsync(redis, samples: 30_000, epochs: 3, RetrainTestHost.FastRetry);
 
-        var input = await host.StartRunAsync(epochs: 3);
+        var runId = await host.StartRunAsync();
         await host.WaitForProgressAsync(progress => progress.Percentage > 0);
-        // What the stop trigger does: the flag in Redis and the StopTraining event.
-        var answer = await TrainingHandlers.PostStopTraining(host.State, launcher, CancellationToken.None);
-        var ended = await host.WaitForEndAsync(input.RunId);
+        Assert.Equal(runId, await host.StopRunAsync());
+        var ended = await host.WaitForEndAsync(runId);
 
-        Assert.Equal("Stop signal sent.", Assert.IsType<Ok<MessageResponse>>(answer).Value!.Message);
-        var result = ended.ReadOutputAs<RetrainResult>()!;
+        var result = ended.ReadOutputAs<RunOutcome>()!;
         Assert.Equal(TrainingStatus.Interrupted, result.Status);
         Assert.Equal("Stopped during epoch 1 of 3; the served model was kept.", result.Message);
-        Assert.Null(await host.Models.GetCurrentAsync(CancellationToken.None));
-        Assert.Null(await host.Models.ReadCheckpointAsync(input.RunId, CancellationToken.None));
-        var run = await host.State.GetRunAsync(input.RunId, CancellationToken.None);
+        Assert.Null(await host.Models.GetCurrentAsync(None));
+        Assert.Empty(await host.Models.ListCheckpointsAsync(None));
+        var run = await host.Runs.GetRunAsync(runId, None);
         Assert.Equal(TrainingStatus.Interrupted, run!.Status);
         Assert.Equal(result.Message, run.Message);
     }
@@ -60,18 +66,39 @@ public sealed class RetrainOrchestratorTests(RedisServerFixture redis)
     [Fact]
     public async Task Run_StopEventAlone_EndsInterruptedAfterTheRunningEpoch()
     {
-        await using var host = await RetrainTestHost.StartAsync(redis, samples: 1_024, RetrainTestHost.FastRetry);
+        await using var host = await RetrainTestHost.StartAsync(redis, samples: 1_024, epochs: 3, RetrainTestHost.FastRetry);
 
-        var input = await host.StartRunAsync(epochs: 3);
+        var runId = await host.StartRunAsync();
         await host.WaitForProgressAsync(progress => progress.Percentage > 0);
         // Only the event, no stop flag: the epoch runs to its end, then the orchestration must not start another.
-        await new DurableRetrainLauncher(host.Client).SignalStopAsync(input.RunId, CancellationToken.None);
-        var ended = await host.WaitForEndAsync(input.RunId);
+        await host.Executor.SignalStopAsync(runId, None);
+        var ended = await host.WaitForEndAsync(runId);
 
-        var result = ended.ReadOutputAs<RetrainResult>()!;
+        Assert.Equal(TrainingStatus.Interrupted, ended.ReadOutputAs<RunOutcome>()!.Status);
+        Assert.Equal(TrainingStatus.Interrupted, await host.Runs.GetStatusAsync(None));
+        Assert.Null(await host.Models.GetCurrentAsync(None));
+    }
+
+    [Fact]
+    public async Task Run_StopWhilePublishing_EndsInterruptedAndPublishesNothing()
+    {
+        FaultyModelStore? models = null;
+        // Read 1 is the epoch's (no checkpoint yet); read 2 is the publish step's.
+        await using var host = await RetrainTestHost.StartAsync(
+            redis, samples: 512, epochs: 1, RetrainTestHost.FastRetry, inner => models = new FaultyModelStore(inner) { GatedCheckpointRead = 2 });
+
+        var runId = await host.StartRunAsync();
+        await models!.CheckpointReadWaiting.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(runId, await host.StopRunAsync());
+        models.CheckpointReadGate.SetResult();
+        var ended = await host.WaitForEndAsync(runId);
+
+        var result = ended.ReadOutputAs<RunOutcome>()!;
         Assert.Equal(TrainingStatus.Interrupted, result.Status);
-        Assert.Equal(TrainingStatus.Interrupted, await host.State.GetStatusAsync(CancellationToken.None));
-        Assert.Null(await host.Models.GetCurrentAsync(CancellationToken.None));
+        Assert.Equal("Stopped while publishing; the served model was kept.", result.Message);
+        Assert.Null(await host.Models.GetCurrentAsync(None));
+        Assert.Empty(await host.Models.ListVersionsAsync(None));
+        Assert.Equal(TrainingStatus.Interrupted, await host.Runs.GetStatusAsync(None));
     }
 
     [Fact]
@@ -79,12 +106,12 @@ public sealed class RetrainOrchestratorTests(RedisServerFixture redis)
     {
         FaultyModelStore? models = null;
         await using var host = await RetrainTestHost.StartAsync(
-            redis, samples: 512, RetrainTestHost.FastRetry, inner => models = new FaultyModelStore(inner) { FailingSave = 2 });
+            redis, samples: 512, epochs: 2, RetrainTestHost.FastRetry, inner => models = new FaultyModelStore(inner) { FailingSave = 2 });
 
-        var input = await host.StartRunAsync(epochs: 2);
-        var ended = await host.WaitForEndAsync(input.RunId);
+        var runId = await host.StartRunAsync();
+        var ended = await host.WaitForEndAsync(runId);
 
-        var result = ended.ReadOutputAs<RetrainResult>()!;
+        var result = ended.ReadOutputAs<RunOutcome>()!;
         Assert.Equal(TrainingStatus.Completed, result.Status);
         Assert.NotNull(result.ModelVersion);
         Assert.Equal(3, models!.SaveAttempts);
@@ -100,42 +127,96 @@ public sealed class RetrainOrchestratorTests(RedisServerFixture redis)
     }
 
     [Fact]
-    public async Task Run_PublishFails_EndsInErrorWithThePublishMessage()
+    public async Task Run_StoringTheModelFails_EndsInErrorWithTheStoresMessage()
     {
         const string Failure = "The model container refused the upload (403 AuthorizationFailure).";
         FaultyModelStore? models = null;
         await using var host = await RetrainTestHost.StartAsync(
-            redis, samples: 256, RetrainTestHost.FastRetry, inner => models = new FaultyModelStore(inner) { PublishFailure = new InvalidOperationException(Failure) });
+            redis, samples: 256, epochs: 1, RetrainTestHost.FastRetry, inner => models = new FaultyModelStore(inner) { StoreFailure = new InvalidOperationException(Failure) });
 
-        var input = await host.StartRunAsync(epochs: 1);
-        var ended = await host.WaitForEndAsync(input.RunId);
+        var runId = await host.StartRunAsync();
+        var ended = await host.WaitForEndAsync(runId);
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, ended.RuntimeStatus);
-        var result = ended.ReadOutputAs<RetrainResult>()!;
+        var result = ended.ReadOutputAs<RunOutcome>()!;
         Assert.Equal(TrainingStatus.Error, result.Status);
         Assert.Equal(Failure, result.Message);
-        Assert.Equal(RetrainTestHost.FastRetry.MaxNumberOfAttempts, models!.PublishAttempts);
-        var run = await host.State.GetRunAsync(input.RunId, CancellationToken.None);
+        Assert.Equal(RetrainTestHost.FastRetry.MaxNumberOfAttempts, models!.StoreAttempts);
+        var run = await host.Runs.GetRunAsync(runId, None);
         Assert.Equal(TrainingStatus.Error, run!.Status);
         Assert.Equal(Failure, run.Message);
-        Assert.Null(await host.Models.GetCurrentAsync(CancellationToken.None));
+        Assert.Null(await host.Models.GetCurrentAsync(None));
     }
 
     [Fact]
-    public async Task LaunchAsync_InstanceStillRunning_RefusesBothWays()
+    public async Task Start_WhileARunIsLive_IsRefusedAndLeavesThatRunAlone()
     {
-        await using var host = await RetrainTestHost.StartAsync(redis, samples: 30_000, RetrainTestHost.FastRetry);
-        var launcher = new DurableRetrainLauncher(host.Client);
-        var input = await host.StartRunAsync(epochs: 3);
+        await using var host = await RetrainTestHost.StartAsync(redis, samples: 30_000, epochs: 3, RetrainTestHost.FastRetry);
+        var runId = await host.StartRunAsync();
         await host.WaitForProgressAsync(progress => progress.Percentage > 0);
 
-        // The look-up answers 409 (after the short grace for an instance that is just finishing) ...
-        await Assert.ThrowsAsync<RetrainAlreadyRunningException>(() => launcher.LaunchAsync(input, null!, CancellationToken.None));
-        // ... and so does the backend when a start races past the look-up.
-        await Assert.ThrowsAsync<OrchestrationAlreadyExistsException>(() => host.Client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(RetrainOrchestrator), input, DurableRetrainLauncher.StartOptions(input.RunId), CancellationToken.None));
+        var second = await host.TryStartRunAsync();
 
-        await TrainingHandlers.PostStopTraining(host.State, launcher, CancellationToken.None);
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await host.WaitForEndAsync(input.RunId)).RuntimeStatus);
+        Assert.IsType<StartResult.AlreadyRunning>(second);
+        Assert.Equal(runId, await host.Runs.GetActiveRunIdAsync(None));
+        Assert.Equal(TrainingStatus.InProgress, (await host.Runs.GetRunAsync(runId, None))!.Status);
+        await host.WaitForProgressAsync(progress => progress.Percentage > 5);
+        await host.StopRunAsync();
+        Assert.Equal(TrainingStatus.Interrupted, (await host.WaitForEndAsync(runId)).ReadOutputAs<RunOutcome>()!.Status);
+    }
+
+    [Fact]
+    public async Task Start_AfterARunWasTerminated_TrainsItsFirstEpochFromScratch()
+    {
+        FaultyModelStore? models = null;
+        await using var host = await RetrainTestHost.StartAsync(
+            redis, samples: 2_048, epochs: 2, RetrainTestHost.FastRetry, inner => models = new FaultyModelStore(inner));
+        var first = await host.StartRunAsync();
+        await host.WaitForProgressAsync(progress => progress.EpochsDone == 1);
+        await host.Client.TerminateInstanceAsync(first, "terminated by an operator", None);
+        await host.Client.WaitForInstanceCompletionAsync(first, None);
+
+        var second = await host.StartRunAsync();
+        await host.WaitForProgressAsync(progress => progress.EpochsDone == 0 && progress.Percentage > 0);
+        var ended = await host.WaitForEndAsync(second);
+
+        Assert.NotEqual(first, second);
+        var result = ended.ReadOutputAs<RunOutcome>()!;
+        Assert.Equal(TrainingStatus.Completed, result.Status);
+        var terminated = await host.Runs.GetRunAsync(first, None);
+        Assert.Equal(TrainingStatus.Interrupted, terminated!.Status);
+        Assert.Equal(RunCoordinator.EndedByHostMessage, terminated.Message);
+        // The second run's first epoch found no checkpoint: it trained from fresh weights, not the first run's.
+        Assert.False(models!.CheckpointReadsByRun.First(read => read.RunId == second).Found);
+        Assert.Empty(await host.Models.ListCheckpointsAsync(None));
+    }
+
+    [Fact]
+    [Trait("Category", "Timing")]
+    public async Task Run_ForgottenByRedis_StopsWithinTwoSecondsAndPublishesNothing()
+    {
+        await using var host = await RetrainTestHost.StartAsync(redis, samples: 30_000, epochs: 2, RetrainTestHost.FastRetry);
+        var runId = await host.StartRunAsync();
+        await host.WaitForProgressAsync(progress => progress.Percentage > 0);
+
+        // What a Redis that came back empty looks like: none of this deployment's keys are left.
+        var database = redis.Connection.GetDatabase();
+        var server = redis.Connection.GetServers().Single();
+        var clock = Stopwatch.StartNew();
+        await foreach (var key in server.KeysAsync(pattern: host.KeyPrefix + "*"))
+        {
+            await database.KeyDeleteAsync(key);
+        }
+        var ended = await host.WaitForEndAsync(runId);
+        var seconds = clock.Elapsed.TotalSeconds;
+
+        var result = ended.ReadOutputAs<RunOutcome>()!;
+        Assert.Equal(TrainingStatus.Interrupted, result.Status);
+        Assert.Contains("ended elsewhere", result.Message);
+        Assert.True(seconds < 2, $"the worker went on for {seconds:F2} s after Redis forgot its run");
+        Assert.Null(await host.Models.GetCurrentAsync(None));
+        Assert.Empty(await host.Models.ListVersionsAsync(None));
+        Assert.Empty(await host.Models.ListCheckpointsAsync(None));
+        Assert.Null(await host.Runs.GetActiveRunIdAsync(None));
     }
 }

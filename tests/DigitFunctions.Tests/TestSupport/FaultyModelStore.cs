@@ -1,39 +1,59 @@
-using Digit.Service.Models;
+using Digit.Inference.Models;
 
 namespace Digit.Functions.Tests.TestSupport;
 
-/// <summary>A model store that fails where a test says so and records the checkpoints that pass through it.</summary>
+/// <summary>
+/// A model store that fails or waits where a test says so and records the checkpoints that pass through it.
+/// </summary>
 internal sealed class FaultyModelStore(IModelStore inner) : IModelStore
 {
     private readonly Lock _lock = new();
     private readonly List<byte[]> _saved = [];
     private readonly List<byte[]?> _read = [];
+    private readonly List<(string RunId, bool Found)> _readsByRun = [];
     private int _saves;
-    private int _publishes;
+    private int _stores;
+    private int _reads;
 
     /// <summary>The checkpoint save (1-based, counting every attempt) that fails; 0 = none.</summary>
     public int FailingSave { get; init; }
 
-    /// <summary>When set, every publish fails with it.</summary>
-    public Exception? PublishFailure { get; init; }
+    /// <summary>When set, every attempt to store a model fails with it.</summary>
+    public Exception? StoreFailure { get; init; }
+
+    /// <summary>The checkpoint read (1-based, counting every read) that waits for <see cref="CheckpointReadGate"/>; 0 = none.</summary>
+    public int GatedCheckpointRead { get; init; }
+
+    /// <summary>Opened by the test: the gated read goes on. A step is then under way and has committed nothing.</summary>
+    public TaskCompletionSource CheckpointReadGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the gated read reaches the gate.</summary>
+    public TaskCompletionSource CheckpointReadWaiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IReadOnlyList<byte[]> SavedCheckpoints => Snapshot(_saved);
 
     public IReadOnlyList<byte[]?> ReadCheckpoints => Snapshot(_read);
 
+    /// <summary>Every checkpoint read: the run, and whether it found one.</summary>
+    public IReadOnlyList<(string RunId, bool Found)> CheckpointReadsByRun => Snapshot(_readsByRun);
+
     public int SaveAttempts => Volatile.Read(ref _saves);
 
-    public int PublishAttempts => Volatile.Read(ref _publishes);
+    public int StoreAttempts => Volatile.Read(ref _stores);
 
     public Task<ModelVersion?> GetCurrentAsync(CancellationToken cancellationToken) => inner.GetCurrentAsync(cancellationToken);
 
     public Task<byte[]> ReadModelAsync(string version, CancellationToken cancellationToken) => inner.ReadModelAsync(version, cancellationToken);
 
-    public Task<ModelVersion> PublishAsync(byte[] onnxModel, double? accuracy, CancellationToken cancellationToken)
+    public Task<ModelVersion> StoreAsync(byte[] onnxModel, ModelDescription description, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _publishes);
-        return PublishFailure is null ? inner.PublishAsync(onnxModel, accuracy, cancellationToken) : Task.FromException<ModelVersion>(PublishFailure);
+        Interlocked.Increment(ref _stores);
+        return StoreFailure is null ? inner.StoreAsync(onnxModel, description, cancellationToken) : Task.FromException<ModelVersion>(StoreFailure);
     }
+
+    public Task<ModelVersion> ActivateAsync(string version, CancellationToken cancellationToken) => inner.ActivateAsync(version, cancellationToken);
+
+    public Task<IReadOnlyList<ModelVersion>> ListVersionsAsync(CancellationToken cancellationToken) => inner.ListVersionsAsync(cancellationToken);
 
     public Task SaveCheckpointAsync(string runId, byte[] checkpoint, CancellationToken cancellationToken)
     {
@@ -50,15 +70,23 @@ internal sealed class FaultyModelStore(IModelStore inner) : IModelStore
 
     public async Task<byte[]?> ReadCheckpointAsync(string runId, CancellationToken cancellationToken)
     {
+        if (Interlocked.Increment(ref _reads) == GatedCheckpointRead)
+        {
+            CheckpointReadWaiting.TrySetResult();
+            await CheckpointReadGate.Task.WaitAsync(cancellationToken);
+        }
         var checkpoint = await inner.ReadCheckpointAsync(runId, cancellationToken);
         lock (_lock)
         {
             _read.Add(checkpoint);
+            _readsByRun.Add((runId, checkpoint is not null));
         }
         return checkpoint;
     }
 
     public Task DeleteCheckpointAsync(string runId, CancellationToken cancellationToken) => inner.DeleteCheckpointAsync(runId, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListCheckpointsAsync(CancellationToken cancellationToken) => inner.ListCheckpointsAsync(cancellationToken);
 
     private List<T> Snapshot<T>(List<T> list)
     {

@@ -1,22 +1,22 @@
+using Digit.Backend.Retraining;
+using Digit.Backend.Runs;
 using Digit.Functions.Hosting;
 using Digit.Functions.Retraining;
-using Digit.Service.Models;
-using Digit.Service.Retraining;
-using Digit.Service.Retraining.Steps;
-using Digit.Service.Tests.TestSupport;
-using Digit.Service.Training;
+using Digit.Inference.Models;
+using Digit.Testing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Digit.Functions.Tests.TestSupport;
 
 /// <summary>
 /// The real <see cref="RetrainOrchestrator"/> and <see cref="RetrainActivities"/> in an in-process Durable Task
-/// host, with the Functions app's own service registrations: real Redis state, a model folder of its own and
-/// a small subset of MNIST.
+/// host, with the Functions app's own service registrations: real Redis state, a model folder of its own and a
+/// small subset of MNIST. Runs start the way the retrain trigger starts them.
 /// </summary>
 internal sealed class RetrainTestHost : IAsyncDisposable
 {
@@ -27,42 +27,51 @@ internal sealed class RetrainTestHost : IAsyncDisposable
     private readonly DurableTaskTestHost _durable;
     private readonly string _folder;
 
-    private RetrainTestHost(ServiceProvider services, DurableTaskTestHost durable, string folder)
+    private RetrainTestHost(ServiceProvider services, DurableTaskTestHost durable, string folder, string keyPrefix)
     {
         _services = services;
         _durable = durable;
         _folder = folder;
+        KeyPrefix = keyPrefix;
     }
 
     public DurableTaskClient Client => _durable.Client;
 
-    public ITrainingStateStore State => _services.GetRequiredService<ITrainingStateStore>();
+    public IRunStore Runs => _services.GetRequiredService<IRunStore>();
 
     public IModelStore Models => _services.GetRequiredService<IModelStore>();
 
-    public RetrainStepOptions StepOptions => _services.GetRequiredService<RetrainStepOptions>();
+    /// <summary>The prefix of this host's Redis keys.</summary>
+    public string KeyPrefix { get; }
 
     /// <summary>The app's services, for function classes made the way the worker makes them.</summary>
     public IServiceProvider Services => _services;
 
+    /// <summary>The executor the retrain and stop triggers make around the bound client.</summary>
+    public IRetrainExecutor Executor => new DurableRetrainExecutor(Client, NullLogger.Instance);
+
     /// <param name="samples">Training images per epoch (TRAINING_SAMPLES).</param>
+    /// <param name="epochs">Epochs per run (TRAINING_EPOCHS).</param>
     /// <param name="retry">The activities' retry policy; null runs the production entry point and its policy.</param>
     /// <param name="wrapModels">Wraps the app's model store, to inject failures.</param>
     public static async Task<RetrainTestHost> StartAsync(
         RedisServerFixture redis,
         int samples,
+        int epochs = 2,
         RetryPolicy? retry = null,
         Func<IModelStore, IModelStore>? wrapModels = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"digit-functions-{Guid.NewGuid():N}");
+        var keyPrefix = RedisServerFixture.NewKeyPrefix();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["REDIS_URL"] = redis.Configuration,
-            ["REDIS_KEY_PREFIX"] = RedisServerFixture.NewKeyPrefix(),
+            ["REDIS_KEY_PREFIX"] = keyPrefix,
             ["MODEL_DIR"] = folder,
             ["SHIPPED_MODEL"] = "",
             ["MNIST_PATH"] = MnistFolder.Resolve(),
             ["TRAINING_SAMPLES"] = samples.ToString(),
+            ["TRAINING_EPOCHS"] = epochs.ToString(),
             ["TRAINING_BATCH_SIZE"] = "64",
             ["TRAINING_THREADS"] = "1",
         }).Build();
@@ -80,37 +89,34 @@ internal sealed class RetrainTestHost : IAsyncDisposable
         }
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false });
         var activities = ActivatorUtilities.CreateInstance<RetrainActivities>(provider);
+        var activityOptions = TaskOptions.FromRetryPolicy(retry ?? RetrainOrchestrator.ActivityRetry);
 
         // Registered with their input type, so that GetInput<RetrainInput>() reads it as the Functions host does.
         var durable = await DurableTaskTestHost.StartAsync(registry =>
         {
-            if (retry is null)
-            {
-                registry.AddOrchestratorFunc<RetrainInput, RetrainResult>(nameof(RetrainOrchestrator), (context, _) => RetrainOrchestrator.Run(context));
-            }
-            else
-            {
-                registry.AddOrchestratorFunc<RetrainInput, RetrainResult>(nameof(RetrainOrchestrator), (context, _) => RetrainOrchestrator.RunAsync(context, retry));
-            }
+            registry.AddOrchestratorFunc<RetrainInput, RunOutcome>(
+                nameof(RetrainOrchestrator), (context, _) => RetrainOrchestrator.RunAsync(context, activityOptions));
             registry.AddActivityFunc<EpochRequest, EpochOutcome>(
                 nameof(RetrainActivities.TrainEpoch), (_, request) => activities.TrainEpoch(request, CancellationToken.None));
             registry.AddActivityFunc<PublishRequest, PublishOutcome>(
                 nameof(RetrainActivities.PublishModel), (_, request) => activities.PublishModel(request, CancellationToken.None));
-            registry.AddActivityFunc<RetrainResult>(
-                nameof(RetrainActivities.FinishRun), (_, result) => activities.FinishRun(result, CancellationToken.None));
+            registry.AddActivityFunc<RunOutcome>(
+                nameof(RetrainActivities.FinishRun), (_, outcome) => activities.FinishRun(outcome, CancellationToken.None));
         });
-        return new RetrainTestHost(provider, durable, folder);
+        return new RetrainTestHost(provider, durable, folder, keyPrefix);
     }
 
-    /// <summary>Begins the run in the shared state and schedules the orchestration, as the retrain trigger does.</summary>
-    public async Task<RetrainInput> StartRunAsync(int epochs)
-    {
-        var input = new RetrainInput(DurableRetrainLauncher.InstanceId, epochs, BatchSize: 64, Seed: 42);
-        Assert.True(await State.TryBeginRunAsync(input.RunId, epochs, StepOptions.LeaseOwner, StepOptions.LeaseDuration, CancellationToken.None));
-        await Client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(RetrainOrchestrator), input, DurableRetrainLauncher.StartOptions(input.RunId), CancellationToken.None);
-        return input;
-    }
+    /// <summary>Starts a run as the retrain trigger does; the result says whether it started.</summary>
+    public Task<StartResult> TryStartRunAsync() =>
+        _services.GetRequiredService<RunCoordinator>().StartAsync(Executor, CancellationToken.None);
+
+    /// <summary>Starts a run as the retrain trigger does and returns its id.</summary>
+    public async Task<string> StartRunAsync() =>
+        Assert.IsType<StartResult.Started>(await TryStartRunAsync()).RunId;
+
+    /// <summary>Stops the active run as the stop trigger does (the Redis flag and the Durable event).</summary>
+    public Task<string?> StopRunAsync() =>
+        _services.GetRequiredService<RunCoordinator>().StopAsync(Executor, CancellationToken.None);
 
     /// <summary>Waits for the orchestration to end and returns its metadata (with its output).</summary>
     public async Task<OrchestrationMetadata> WaitForEndAsync(string instanceId, TimeSpan? timeout = null)
@@ -124,13 +130,13 @@ internal sealed class RetrainTestHost : IAsyncDisposable
         return ended;
     }
 
-    /// <summary>Polls the shared state until the active run reports progress inside an epoch.</summary>
+    /// <summary>Polls the run store until the active run's progress meets <paramref name="condition"/>.</summary>
     public async Task WaitForProgressAsync(Func<TrainingProgress, bool> condition, TimeSpan? timeout = null)
     {
         using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
         while (true)
         {
-            if (await State.GetProgressAsync(limit.Token) is { } progress && condition(progress))
+            if (await Runs.GetProgressAsync(limit.Token) is { } progress && condition(progress))
             {
                 return;
             }

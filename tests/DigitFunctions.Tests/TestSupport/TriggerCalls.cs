@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Digit.Service.Tests.TestSupport;
+using Digit.Testing;
 using Microsoft.AspNetCore.Http;
 
 namespace Digit.Functions.Tests.TestSupport;

@@ -1,3 +1,4 @@
+using Digit.Inference.Models;
 using Digit.Training.Evaluation;
 using Digit.Training.Onnx;
 using Digit.Training.Tests.TestSupport;

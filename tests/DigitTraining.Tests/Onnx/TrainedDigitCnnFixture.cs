@@ -1,3 +1,4 @@
+using Digit.Inference.Models;
 using Digit.Training.Data;
 using Digit.Training.Tests.TestSupport;
 using Digit.Training.Model;

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Digit.Inference.Drawing;
+using Digit.Inference.Prediction;
+using Microsoft.AspNetCore.Http;
+
+namespace Digit.Backend.Api;
+
+/// <summary>Handlers of the prediction routes: health, drawing and model accuracy.</summary>
+public static class PredictionHandlers
+{
+    /// <summary>The largest request body accepted by POST /api/drawing/ (1 MiB).</summary>
+    public const int MaxBodyBytes = 1 << 20;
+
+    /// <summary>Always healthy while the process answers; says whether a model is served.</summary>
+    public static IResult GetHealth(ModelProvider models)
+    {
+        var current = models.Current;
+        return Results.Ok(new HealthResponse("healthy", current is not null, current?.Version.Version));
+    }
+
+    /// <summary>
+    /// The frontend asks right after a run completes, so catch up with the store first: the answer is the
+    /// accuracy of the model this instance serves from now on, not of the one it served a moment ago.
+    /// </summary>
+    public static async Task<IResult> GetModelAccuracy(ModelProvider models, ModelWatcher watcher, CancellationToken cancellationToken)
+    {
+        await watcher.TryRefreshAsync(cancellationToken);
+        return Results.Ok(new AccuracyResponse(models.Current?.Version.Accuracy));
+    }
+
+    /// <summary>Recognises the drawing of a JSON body <c>{"drawing": "data:image/png;base64,..."}</c>.</summary>
+    public static async Task<IResult> PostDrawing(HttpRequest request, DrawingRecognizer recognizer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var drawing = await ReadDrawingAsync(request, cancellationToken);
+            var prediction = recognizer.Recognize(drawing);
+            return Results.Ok(new PredictionResponse(prediction.Digit, prediction.Confidence));
+        }
+        catch (DrawingException exception)
+        {
+            return ApiProblems.Create(exception.Error.Status, exception.Error.Message, exception.Error.Detail);
+        }
+        catch (NoModelException exception)
+        {
+            return ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, "Model missing", exception.Message);
+        }
+    }
+
+    /// <summary>Reads at most <see cref="MaxBodyBytes"/> of the body and returns its <c>drawing</c> string.</summary>
+    private static async Task<string> ReadDrawingAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            throw TooLarge(request.ContentLength.Value);
+        }
+        using var body = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (body.Length + read > MaxBodyBytes)
+            {
+                throw TooLarge(body.Length + read);
+            }
+            body.Write(buffer, 0, read);
+        }
+        return ParseDrawing(body.GetBuffer().AsMemory(0, (int)body.Length));
+    }
+
+    private static string ParseDrawing(ReadOnlyMemory<byte> json)
+    {
+        if (json.IsEmpty)
+        {
+            throw NotJson("The body is empty; send {\"drawing\": \"data:image/png;base64,...\"}.");
+        }
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException exception)
+        {
+            throw NotJson($"The body is not valid JSON: {exception.Message}");
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw NotJson($"The body must be a JSON object like {{\"drawing\": \"data:image/png;base64,...\"}}; it is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}.");
+            }
+            if (!document.RootElement.TryGetProperty("drawing", out var drawing))
+            {
+                throw new DrawingException(DrawingErrorKind.MissingDrawing, "The JSON object has no \"drawing\" member.");
+            }
+            if (drawing.ValueKind != JsonValueKind.String)
+            {
+                throw new DrawingException(DrawingErrorKind.MissingDrawing, $"\"drawing\" must be a string (a data URL or base64); it is a {drawing.ValueKind.ToString().ToLowerInvariant()}.");
+            }
+            try
+            {
+                return drawing.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+                // Invalid UTF-8 inside the string, or an escaped surrogate without its pair: no text, so no base64.
+                throw new DrawingException(DrawingErrorKind.BadBase64, "\"drawing\" holds invalid UTF-8 or an unpaired surrogate escape, so it is not base64 text.");
+            }
+        }
+    }
+
+    private static DrawingException NotJson(string detail) => new(DrawingErrorKind.NotJson, detail);
+
+    private static DrawingException TooLarge(long bytes) =>
+        new(DrawingErrorKind.TooLarge, $"The request body is {bytes:N0} bytes or more; the limit is {MaxBodyBytes:N0} bytes.");
+}

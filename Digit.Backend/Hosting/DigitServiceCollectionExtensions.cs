@@ -1,0 +1,112 @@
+using Azure.Storage.Blobs;
+using Digit.Backend.Models;
+using Digit.Backend.Retraining;
+using Digit.Backend.Retraining.Steps;
+using Digit.Backend.Runs;
+using Digit.Inference.Models;
+using Digit.Inference.Prediction;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Digit.Backend.Hosting;
+
+/// <summary>The service registrations both hosts share: the local server and the Azure Functions app.</summary>
+public static class DigitServiceCollectionExtensions
+{
+    /// <summary>The CORS policy of the frontend's origins.</summary>
+    public const string CorsPolicy = "frontend";
+
+    /// <summary>
+    /// Settings (bound from their environment names and validated at start), prediction (the model store, the
+    /// watcher that serves its current model) and retraining (the run store, its sweeper, the steps and the
+    /// coordinator). The host adds an <see cref="IRetrainExecutor"/>.
+    /// </summary>
+    public static IServiceCollection AddDigitService(this IServiceCollection services)
+    {
+        services.TryAddSingleton(ContentRoot.ForApp());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSettings<ModelStoreOptions>();
+        services.AddSettings<RunStateOptions>();
+        services.AddSettings<RetrainOptions>();
+        services.AddSettings<AdminOptions>();
+        services.AddSettings<FrontendOptions>();
+        services.AddProblemDetails();
+
+        services.AddSingleton(CreateModelStore);
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<ModelStoreOptions>>().Value;
+            return new ModelWatcherOptions(TimeSpan.FromMilliseconds(options.PollMilliseconds), options.ShippedModel);
+        });
+        services.AddSingleton<ShippedModelSeeder>();
+        services.AddSingleton<ModelProvider>();
+        services.AddSingleton<ModelWatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<ModelWatcher>());
+        services.AddSingleton<DrawingRecognizer>();
+        services.AddSingleton<ModelCatalog>();
+
+        services.AddSingleton(CreateRunStore);
+        services.AddHostedService<AbandonedRunSweeper>();
+        services.AddSingleton<RunCoordinator>();
+        services.AddSingleton<MnistDataSource>();
+        services.AddSingleton<TrainEpochStep>();
+        services.AddSingleton<PublishModelStep>();
+        services.AddSingleton<FinishRunStep>();
+
+        services.AddCors();
+        services.AddSingleton<IConfigureOptions<CorsOptions>, FrontendCorsSetup>();
+        return services;
+    }
+
+    /// <summary>Options of type <typeparamref name="T"/>, bound from their setting names and checked at start.</summary>
+    public static OptionsBuilder<T> AddSettings<T>(this IServiceCollection services) where T : class, new()
+    {
+        var catalog = services.FirstOrDefault(service => service.ServiceType == typeof(SettingsCatalog))?.ImplementationInstance as SettingsCatalog;
+        if (catalog is null)
+        {
+            catalog = new SettingsCatalog();
+            services.AddSingleton(catalog);
+        }
+        catalog.Types.Add(typeof(T));
+        return services
+            .AddOptions<T>()
+            .Configure<IConfiguration, ContentRoot>((options, configuration, root) => SettingsBinder.Bind(options, configuration, root, catalog))
+            .ValidateOnStart();
+    }
+
+    /// <summary>Redis when REDIS_URL is set (shared by every process), else this process's memory.</summary>
+    private static IRunStore CreateRunStore(IServiceProvider provider)
+    {
+        var options = provider.GetRequiredService<IOptions<RunStateOptions>>().Value;
+        var time = provider.GetRequiredService<TimeProvider>();
+        if (string.IsNullOrEmpty(options.RedisUrl))
+        {
+            return new InMemoryRunStore(time, provider.GetRequiredService<ILogger<InMemoryRunStore>>());
+        }
+        return new RedisRunStore(
+            RedisConnection.Connect(options.RedisUrl),
+            options.RedisKeyPrefix,
+            time,
+            provider.GetRequiredService<ILogger<RedisRunStore>>());
+    }
+
+    /// <summary>Blob storage when MODEL_STORAGE is set (every instance sees the same models), else a local folder.</summary>
+    private static IModelStore CreateModelStore(IServiceProvider provider)
+    {
+        var options = provider.GetRequiredService<IOptions<ModelStoreOptions>>().Value;
+        var time = provider.GetRequiredService<TimeProvider>();
+        if (!string.IsNullOrEmpty(options.BlobConnection))
+        {
+            var container = new BlobContainerClient(options.BlobConnection, options.Container);
+            return new BlobModelStore(container, time, provider.GetRequiredService<ILogger<BlobModelStore>>());
+        }
+        return new FileSystemModelStore(
+            new FileSystemModelStoreOptions { Folder = options.Directory },
+            time,
+            provider.GetRequiredService<ILogger<FileSystemModelStore>>());
+    }
+}

@@ -1,0 +1,91 @@
+using Digit.Backend.Hosting;
+using Digit.Backend.Runs;
+using Digit.Inference.Models;
+using Digit.Training.Onnx;
+using Digit.Training.Training;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Digit.Backend.Retraining.Steps;
+
+/// <summary>
+/// The end of a run, for any host: evaluates the trained model on the 10,000 test images, exports it to ONNX and
+/// publishes it as a new version with its accuracy; every instance's model watcher then serves it. A stop or a
+/// lost run during the step ends it without publishing: the last check comes right before the model is published.
+/// </summary>
+public sealed class PublishModelStep(
+    IModelStore models,
+    IRunStore runs,
+    MnistDataSource mnist,
+    IOptions<RetrainOptions> retrain,
+    IOptions<RunStateOptions> runState,
+    TimeProvider time,
+    ILogger<PublishModelStep> logger)
+{
+    /// <summary>Publishes the run's model, or ends early (stopped or lost) without publishing.</summary>
+    public async Task<PublishOutcome> RunAsync(PublishRequest request, CancellationToken cancellationToken)
+    {
+        await using var guard = RunGuard.Start(runs, request.RunId, runState.Value.Lease, time, logger, cancellationToken);
+        try
+        {
+            return await PublishAsync(request, guard);
+        }
+        catch (OperationCanceledException) when (guard.Token.IsCancellationRequested)
+        {
+            logger.LogInformation("Run {RunId}: publishing ended ({End}); nothing was published", request.RunId, guard.Ended);
+            return new PublishOutcome(guard.Ended, null, null);
+        }
+    }
+
+    private async Task<PublishOutcome> PublishAsync(PublishRequest request, RunGuard guard)
+    {
+        var bytes = await models.ReadCheckpointAsync(request.RunId, guard.Token)
+            ?? throw new InvalidOperationException($"Run {request.RunId} has no trained checkpoint to publish.");
+        var checkpoint = TrainingCheckpoint.FromBytes(bytes);
+        guard.Report(new TrainingProgress(request.Epochs, 100, checkpoint.EpochsCompleted, checkpoint.LastEpochAccuracy, RunStages.Publishing));
+        var data = await mnist.GetAsync(guard.Token).WaitAsync(guard.Token);
+
+        // Its own thread, not a pool thread: evaluation blocks for seconds.
+        var (onnx, accuracy) = await Task.Factory.StartNew(
+            () =>
+            {
+                TorchRuntime.UseThreads(retrain.Value.Threads > 0 ? retrain.Value.Threads : Environment.ProcessorCount);
+                using var model = checkpoint.RestoreModel();
+                var testAccuracy = ModelEvaluator.Accuracy(model, data.Test, cancellationToken: guard.Token);
+                var exported = OnnxExporter.Export(model, new OnnxModelInfo(testAccuracy, checkpoint.EpochsCompleted, time.GetUtcNow(), data.Train.Count));
+                return (exported, testAccuracy);
+            },
+            guard.Token,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        if (!await guard.ConfirmAsync())
+        {
+            logger.LogInformation("Run {RunId}: evaluated but not published ({End})", request.RunId, guard.Ended);
+            return new PublishOutcome(guard.Ended, null, null);
+        }
+        var stored = await models.StoreAsync(
+            onnx, new ModelDescription(accuracy, request.RunId, checkpoint.EpochsCompleted, data.Train.Count, time.GetUtcNow()), CancellationToken.None);
+        var kept = await KeptBecauseAsync(accuracy);
+        if (kept is null)
+        {
+            await models.ActivateAsync(stored.Version, CancellationToken.None);
+        }
+        await models.DeleteCheckpointAsync(request.RunId, CancellationToken.None);
+        logger.LogInformation("Run {RunId}: stored model {Version} with test accuracy {Accuracy:P2}; {Served}",
+            request.RunId, stored.Version, accuracy, kept is null ? "serving it" : kept);
+        return new PublishOutcome(StepEnd.Done, stored.Version, accuracy, kept is null, kept);
+    }
+
+    /// <summary>Why the publish rule keeps the served model, or null when the new model is to be served.</summary>
+    private async Task<string?> KeptBecauseAsync(double accuracy)
+    {
+        if (retrain.Value.MaxAccuracyDrop is not { } allowedDrop
+            || await models.GetCurrentAsync(CancellationToken.None) is not { Accuracy: { } servedAccuracy } served
+            || accuracy >= servedAccuracy - allowedDrop)
+        {
+            return null;
+        }
+        return $"its test accuracy {accuracy:P2} is more than {allowedDrop:P2} below that of the served model {served.Version} ({servedAccuracy:P2}); PUBLISH_MAX_ACCURACY_DROP sets the allowed drop.";
+    }
+}

@@ -1,0 +1,102 @@
+using Digit.Backend.Hosting;
+using Digit.Backend.Runs;
+using Digit.Inference.Models;
+using Digit.Training.Training;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Digit.Backend.Retraining.Steps;
+
+/// <summary>
+/// One epoch of a run, for any host: loads the run's checkpoint, trains one epoch while a <see cref="RunGuard"/>
+/// sends heartbeats with its progress, stops at the next batch when the run is stopped or lost, and saves the new
+/// checkpoint only after confirming the run is still its own.
+/// </summary>
+public sealed class TrainEpochStep(
+    IModelStore models,
+    IRunStore runs,
+    MnistDataSource mnist,
+    IOptions<RetrainOptions> retrain,
+    IOptions<RunStateOptions> runState,
+    TimeProvider time,
+    ILogger<TrainEpochStep> logger)
+{
+    /// <summary>
+    /// Trains the epoch. A stop (the run's flag, or <paramref name="cancellationToken"/>: the process shutting down)
+    /// or a lost run is an outcome, not an error, whether it comes while loading data or mid-epoch.
+    /// </summary>
+    public async Task<EpochOutcome> RunAsync(EpochRequest request, CancellationToken cancellationToken)
+    {
+        await using var guard = RunGuard.Start(runs, request.RunId, runState.Value.Lease, time, logger, cancellationToken);
+        try
+        {
+            return await TrainAsync(request, guard);
+        }
+        catch (OperationCanceledException) when (guard.Token.IsCancellationRequested)
+        {
+            logger.LogInformation("Run {RunId}: epoch {Epoch} ended ({End}) before training began", request.RunId, request.Epoch, guard.Ended);
+            return new EpochOutcome(request.Epoch, guard.Ended, 0, 0, 0);
+        }
+    }
+
+    private async Task<EpochOutcome> TrainAsync(EpochRequest request, RunGuard guard)
+    {
+        var data = await mnist.GetAsync(guard.Token).WaitAsync(guard.Token);
+        var checkpoint = await ReadCheckpointAsync(request, guard.Token);
+        if (checkpoint is not null && checkpoint.EpochsCompleted >= request.Epoch)
+        {
+            // A retry of this run's epoch whose checkpoint was already saved: it is done.
+            return new EpochOutcome(request.Epoch, StepEnd.Done, checkpoint.LastEpochLoss, checkpoint.LastEpochAccuracy, 0);
+        }
+
+        var trainer = new EpochTrainer(new TrainingOptions
+        {
+            Epochs = request.MaxEpochs,
+            BatchSize = request.BatchSize,
+            Seed = request.Seed,
+            Threads = retrain.Value.Threads,
+            ProgressEveryBatches = 5,
+        });
+        double? previousAccuracy = checkpoint?.LastEpochAccuracy;
+        guard.Report(new TrainingProgress(request.MaxEpochs, 0, request.Epoch - 1, previousAccuracy));
+        var progress = new SynchronousProgress<EpochProgress>(p =>
+            guard.Report(new TrainingProgress(request.MaxEpochs, Math.Round(p.Percentage, 1), request.Epoch - 1, previousAccuracy)));
+        logger.LogInformation("Run {RunId}: training epoch {Epoch} of {MaxEpochs}", request.RunId, request.Epoch, request.MaxEpochs);
+        // Its own thread, not a pool thread: an epoch blocks for seconds.
+        var result = await Task.Factory.StartNew(
+            () => trainer.TrainEpoch(data.Train, checkpoint, progress, guard.Token),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        var report = result.Report;
+        if (report.Stopped || result.Checkpoint is null)
+        {
+            logger.LogInformation("Run {RunId}: epoch {Epoch} ended ({End}) after {Samples} samples", request.RunId, request.Epoch, guard.Ended, report.Samples);
+            return new EpochOutcome(request.Epoch, guard.Ended, report.Loss, report.Accuracy, report.Duration.TotalSeconds);
+        }
+
+        guard.Report(new TrainingProgress(request.MaxEpochs, 100, request.Epoch, report.Accuracy));
+        if (!await guard.ConfirmAsync())
+        {
+            logger.LogInformation("Run {RunId}: epoch {Epoch} trained but not kept ({End})", request.RunId, request.Epoch, guard.Ended);
+            return new EpochOutcome(request.Epoch, guard.Ended, report.Loss, report.Accuracy, report.Duration.TotalSeconds);
+        }
+        await models.SaveCheckpointAsync(request.RunId, result.Checkpoint.ToBytes(), CancellationToken.None);
+        logger.LogInformation(
+            "Run {RunId}: epoch {Epoch} done in {Seconds:F1} s, loss {Loss:F4}, training accuracy {Accuracy:P2}",
+            request.RunId, request.Epoch, report.Duration.TotalSeconds, report.Loss, report.Accuracy);
+        return new EpochOutcome(request.Epoch, StepEnd.Done, report.Loss, report.Accuracy, report.Duration.TotalSeconds);
+    }
+
+    private async Task<TrainingCheckpoint?> ReadCheckpointAsync(EpochRequest request, CancellationToken cancellationToken)
+    {
+        var bytes = await models.ReadCheckpointAsync(request.RunId, cancellationToken);
+        if (bytes is null)
+        {
+            return request.Epoch == 1
+                ? null
+                : throw new InvalidOperationException($"Run {request.RunId} has no checkpoint to train epoch {request.Epoch} from; start a new run.");
+        }
+        return TrainingCheckpoint.FromBytes(bytes);
+    }
+}

@@ -1,0 +1,55 @@
+namespace Digit.Backend.Runs;
+
+/// <summary>What a run is doing, as its worker last reported it.</summary>
+public static class RunStages
+{
+    /// <summary>Training epochs.</summary>
+    public const string Training = "training";
+
+    /// <summary>Evaluating, exporting and publishing the trained model.</summary>
+    public const string Publishing = "publishing";
+}
+
+/// <summary>
+/// Where an active run is: epochs planned and finished, how far the current epoch is (0..100, restarting each
+/// epoch), the last finished epoch's training accuracy (a fraction, null before the first) and the stage.
+/// Numbers only: responses format them.
+/// </summary>
+public sealed record TrainingProgress(
+    int MaxEpochs,
+    double Percentage,
+    int EpochsDone,
+    double? LastEpochAccuracy,
+    string Stage = RunStages.Training)
+{
+    /// <summary>The progress of a run that has just begun.</summary>
+    public static TrainingProgress Starting(int maxEpochs) => new(maxEpochs, 0, 0, null);
+}
+
+/// <summary>How a run ended: its final status, a sentence for the user, and the published model when there is one.</summary>
+public sealed record RunEnd(TrainingStatus Status, string? Message, double? Accuracy = null, string? ModelVersion = null);
+
+/// <summary>Everything known about one run: enough to answer a Durable-style status query.</summary>
+public sealed record TrainingRun(
+    string RunId,
+    TrainingStatus Status,
+    int MaxEpochs,
+    DateTimeOffset CreatedTime,
+    DateTimeOffset LastUpdatedTime,
+    TrainingProgress? Progress,
+    string? Message,
+    double? Accuracy,
+    string? ModelVersion);
+
+/// <summary>What a run's worker learns from its heartbeat.</summary>
+public enum RunSignal
+{
+    /// <summary>The run is still this worker's and nobody asked it to stop.</summary>
+    Continue,
+
+    /// <summary>A stop was requested: end at the next batch.</summary>
+    StopRequested,
+
+    /// <summary>The run is no longer active (it was ended by the sweeper, or the store forgot it): stop and write nothing.</summary>
+    NotOwner,
+}

@@ -1,0 +1,269 @@
+using Microsoft.Extensions.Logging;
+
+namespace Digit.Inference.Models;
+
+/// <summary>
+/// A model store in a local folder: <c>versions/&lt;version&gt;.onnx</c>, <c>checkpoints/&lt;runId&gt;.bin</c> and
+/// the pointer <c>current.json</c>. Every file is written to a temporary file in the same folder, flushed to
+/// disk and then renamed into place, so readers see either the old or the new content, never part of it;
+/// the pointer is only switched after its model is complete.
+/// </summary>
+/// <remarks>
+/// Temporary files start with '.' and end with <c>.tmp</c>; a process killed mid-write can leave one behind,
+/// which the store ignores. Two processes publishing at once both get their own version, but whichever
+/// switches the pointer last wins.
+/// </remarks>
+public sealed class FileSystemModelStore : IModelStore
+{
+    private const int WriteChunkSize = 64 * 1024;
+
+    private readonly string _versionsFolder;
+    private readonly string _checkpointsFolder;
+    private readonly string _currentPointerPath;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<FileSystemModelStore> _logger;
+
+    public FileSystemModelStore(FileSystemModelStoreOptions options, TimeProvider timeProvider, ILogger<FileSystemModelStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Folder);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+
+        var root = Path.GetFullPath(options.Folder);
+        _versionsFolder = Path.Combine(root, ModelStoreLayout.VersionsFolder);
+        _checkpointsFolder = Path.Combine(root, ModelStoreLayout.CheckpointsFolder);
+        _currentPointerPath = Path.Combine(root, ModelStoreLayout.CurrentPointerName);
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public async Task<ModelVersion?> GetCurrentAsync(CancellationToken cancellationToken)
+    {
+        var json = await ReadIfExistsAsync(_currentPointerPath, cancellationToken);
+        return json is null ? null : ModelStoreLayout.ParsePointer(json);
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]> ReadModelAsync(string version, CancellationToken cancellationToken)
+    {
+        if (!ModelStoreLayout.IsValidName(version))
+        {
+            throw new ModelNotFoundException(version);
+        }
+
+        return await ReadIfExistsAsync(VersionPath(version), cancellationToken)
+            ?? throw new ModelNotFoundException(version);
+    }
+
+    /// <inheritdoc />
+    public async Task<ModelVersion> StoreAsync(byte[] onnxModel, ModelDescription description, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onnxModel);
+        ArgumentNullException.ThrowIfNull(description);
+        Directory.CreateDirectory(_versionsFolder);
+
+        var publishedAt = _timeProvider.GetUtcNow();
+        var tempPath = await WriteTempFileAsync(_versionsFolder, onnxModel, cancellationToken);
+        string version;
+        try
+        {
+            version = MoveToNewVersion(tempPath, ModelStoreLayout.StampOf(publishedAt));
+        }
+        catch
+        {
+            DeleteQuietly(tempPath);
+            throw;
+        }
+
+        var stored = ModelStoreLayout.Describe(version, description, publishedAt);
+        await WriteAtomicallyAsync(DescriptionPath(version), ModelStoreLayout.FormatPointer(stored), cancellationToken);
+        _logger.LogInformation("Stored model {Version} with accuracy {Accuracy} in {Folder}", version, description.Accuracy, _versionsFolder);
+        return stored;
+    }
+
+    /// <inheritdoc />
+    public async Task<ModelVersion> ActivateAsync(string version, CancellationToken cancellationToken)
+    {
+        if (!ModelStoreLayout.IsValidName(version) || !File.Exists(VersionPath(version)))
+        {
+            throw new ModelNotFoundException(version);
+        }
+        var current = ModelStoreLayout.ParseDescription(version, await ReadIfExistsAsync(DescriptionPath(version), cancellationToken));
+        await WriteAtomicallyAsync(_currentPointerPath, ModelStoreLayout.FormatPointer(current), cancellationToken);
+        _logger.LogInformation("Model {Version} is now the current one", version);
+        return current;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ModelVersion>> ListVersionsAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_versionsFolder))
+        {
+            return [];
+        }
+        var versions = new List<ModelVersion>();
+        foreach (var version in Directory.EnumerateFiles(_versionsFolder, "*" + ModelStoreLayout.ModelExtension)
+                     .Select(Path.GetFileNameWithoutExtension)
+                     .OfType<string>()
+                     .Where(ModelStoreLayout.IsValidName)
+                     .Order(StringComparer.Ordinal))
+        {
+            versions.Add(ModelStoreLayout.ParseDescription(version, await ReadIfExistsAsync(DescriptionPath(version), cancellationToken)));
+        }
+        return versions;
+    }
+
+    /// <inheritdoc />
+    public async Task SaveCheckpointAsync(string runId, byte[] checkpoint, CancellationToken cancellationToken)
+    {
+        ModelStoreLayout.ThrowIfInvalidRunId(runId);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        Directory.CreateDirectory(_checkpointsFolder);
+        await WriteAtomicallyAsync(CheckpointPath(runId), checkpoint, cancellationToken);
+        _logger.LogDebug("Saved checkpoint of run {RunId} ({Bytes} bytes)", runId, checkpoint.Length);
+    }
+
+    /// <inheritdoc />
+    public Task<byte[]?> ReadCheckpointAsync(string runId, CancellationToken cancellationToken)
+    {
+        ModelStoreLayout.ThrowIfInvalidRunId(runId);
+        return ReadIfExistsAsync(CheckpointPath(runId), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task DeleteCheckpointAsync(string runId, CancellationToken cancellationToken)
+    {
+        ModelStoreLayout.ThrowIfInvalidRunId(runId);
+        try
+        {
+            File.Delete(CheckpointPath(runId));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // No checkpoint was ever saved: nothing to delete.
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ListCheckpointsAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_checkpointsFolder))
+        {
+            return Task.FromResult<IReadOnlyList<string>>([]);
+        }
+        IReadOnlyList<string> runIds = Directory
+            .EnumerateFiles(_checkpointsFolder, "*" + ModelStoreLayout.CheckpointExtension)
+            .Select(Path.GetFileNameWithoutExtension)
+            .OfType<string>()
+            .Where(ModelStoreLayout.IsValidName)
+            .ToArray();
+        return Task.FromResult(runIds);
+    }
+
+    private const string ClaimExtension = ".claim";
+
+    private string VersionPath(string version) => Path.Combine(_versionsFolder, version + ModelStoreLayout.ModelExtension);
+
+    private string DescriptionPath(string version) => Path.Combine(_versionsFolder, version + ModelStoreLayout.DescriptionExtension);
+
+    private string CheckpointPath(string runId) => Path.Combine(_checkpointsFolder, runId + ModelStoreLayout.CheckpointExtension);
+
+    /// <summary>
+    /// Gives the finished temporary file the first free version name of this millisecond. A name is claimed by
+    /// creating an empty <c>.claim</c> file beside it with O_EXCL, which exactly one publisher can do; a rename
+    /// that refuses to overwrite is not enough, because .NET checks and renames in two steps. Claims stay, so a
+    /// later publisher can never take a name again.
+    /// </summary>
+    private string MoveToNewVersion(string tempPath, string stamp)
+    {
+        var existing = Directory
+            .EnumerateFiles(_versionsFolder, stamp + "-*" + ModelStoreLayout.ModelExtension)
+            .Select(Path.GetFileNameWithoutExtension)
+            .OfType<string>();
+        var counter = ModelStoreLayout.NextCounter(stamp, existing);
+        while (true)
+        {
+            var version = ModelStoreLayout.VersionName(stamp, counter);
+            var target = VersionPath(version);
+            try
+            {
+                new FileStream(target + ClaimExtension, FileMode.CreateNew, FileAccess.Write, FileShare.None).Dispose();
+            }
+            catch (IOException) when (File.Exists(target + ClaimExtension))
+            {
+                counter++;
+                continue;
+            }
+            File.Move(tempPath, target, overwrite: true);
+            return version;
+        }
+    }
+
+    private static async Task WriteAtomicallyAsync(string path, byte[] content, CancellationToken cancellationToken)
+    {
+        var folder = Path.GetDirectoryName(path) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
+        var tempPath = await WriteTempFileAsync(folder, content, cancellationToken);
+        try
+        {
+            File.Move(tempPath, path, overwrite: true);
+        }
+        catch
+        {
+            DeleteQuietly(tempPath);
+            throw;
+        }
+    }
+
+    /// <summary>Writes <paramref name="content"/> to a new temporary file in <paramref name="folder"/>, flushed to disk.</summary>
+    private static async Task<string> WriteTempFileAsync(string folder, byte[] content, CancellationToken cancellationToken)
+    {
+        var tempPath = Path.Combine(folder, $".{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using var stream = new FileStream(
+                tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
+            for (var offset = 0; offset < content.Length; offset += WriteChunkSize)
+            {
+                var length = Math.Min(WriteChunkSize, content.Length - offset);
+                await stream.WriteAsync(content.AsMemory(offset, length), cancellationToken);
+            }
+
+            stream.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            DeleteQuietly(tempPath);
+            throw;
+        }
+
+        return tempPath;
+    }
+
+    private static async Task<byte[]?> ReadIfExistsAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(path, cancellationToken);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: a stray temporary file is ignored by the store.
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+
+namespace Digit.Inference.Models;
+
+/// <summary>
+/// What an exported model says about itself, stored as ONNX <c>metadata_props</c>:
+/// <c>test_accuracy</c> (a fraction 0..1, absent when unknown), <c>epochs</c> and <c>trained_at</c> (ISO 8601 UTC).
+/// Read it back from ONNX Runtime with <see cref="FromMetadata"/> on <c>InferenceSession.ModelMetadata.CustomMetadataMap</c>.
+/// </summary>
+public sealed record OnnxModelInfo
+{
+    public const string TestAccuracyKey = "test_accuracy";
+    public const string EpochsKey = "epochs";
+    public const string TrainedAtKey = "trained_at";
+    public const string ImagesKey = "images";
+
+    /// <summary>What a model says about itself; <paramref name="images"/> is the training images per epoch, when known.</summary>
+    public OnnxModelInfo(double? testAccuracy, int epochs, DateTimeOffset trainedAt, int? images = null)
+    {
+        if (testAccuracy is { } accuracy && !(accuracy >= 0 && accuracy <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(testAccuracy), accuracy, "The test accuracy is a fraction between 0 and 1.");
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
+        TestAccuracy = testAccuracy;
+        Epochs = epochs;
+        TrainedAt = trainedAt;
+        Images = images;
+    }
+
+    /// <summary>Training images per epoch, or null when not recorded.</summary>
+    public int? Images { get; }
+
+    /// <summary>Fraction of the test set classified correctly, or null when it was not measured.</summary>
+    public double? TestAccuracy { get; }
+
+    public int Epochs { get; }
+
+    public DateTimeOffset TrainedAt { get; }
+
+    /// <summary>The metadata entries, formatted with the invariant culture so they round-trip exactly.</summary>
+    public IReadOnlyDictionary<string, string> ToMetadata()
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            [EpochsKey] = Epochs.ToString(CultureInfo.InvariantCulture),
+            [TrainedAtKey] = TrainedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+        };
+        if (TestAccuracy is { } accuracy)
+        {
+            metadata[TestAccuracyKey] = accuracy.ToString("R", CultureInfo.InvariantCulture);
+        }
+        if (Images is { } images)
+        {
+            metadata[ImagesKey] = images.ToString(CultureInfo.InvariantCulture);
+        }
+        return metadata;
+    }
+
+    /// <summary>Reads the entries written by <see cref="ToMetadata"/>; a missing or malformed entry is an <see cref="InvalidDataException"/> naming it.</summary>
+    public static OnnxModelInfo FromMetadata(IReadOnlyDictionary<string, string> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        double? accuracy = metadata.TryGetValue(TestAccuracyKey, out var accuracyText)
+            ? Parse(TestAccuracyKey, accuracyText, text => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture))
+            : null;
+        var epochs = Parse(EpochsKey, Required(metadata, EpochsKey), text => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture));
+        var trainedAt = Parse(TrainedAtKey, Required(metadata, TrainedAtKey),
+            text => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal));
+        int? images = metadata.TryGetValue(ImagesKey, out var imagesText)
+            ? Parse(ImagesKey, imagesText, text => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture))
+            : null;
+        try
+        {
+            return new OnnxModelInfo(accuracy, epochs, trainedAt, images);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new InvalidDataException($"The model's metadata entry {TestAccuracyKey} is \"{accuracyText}\"; it must be a fraction between 0 and 1.", e);
+        }
+    }
+
+    private static string Required(IReadOnlyDictionary<string, string> metadata, string key) =>
+        metadata.TryGetValue(key, out var value)
+            ? value
+            : throw new InvalidDataException($"The model has no metadata entry {key}; it was not exported by Digit's ONNX exporter.");
+
+    private static T Parse<T>(string key, string text, Func<string, T> parse)
+    {
+        try
+        {
+            return parse(text);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw new InvalidDataException($"The model's metadata entry {key} is \"{text}\", which cannot be read.", e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using Digit.Backend.Api;
+using Digit.Backend.Hosting;
+using Digit.Backend.Retraining;
+using Microsoft.Extensions.Configuration.Memory;
+
+namespace Digit.LocalServer;
+
+/// <summary>What makes the shared backend a local server: its defaults, the in-process runner and the middleware.</summary>
+internal static class LocalServerSetup
+{
+    /// <summary>The port `func start` uses, so the frontend's base URL works with either host.</summary>
+    public const int DefaultPort = 7071;
+
+    /// <summary>
+    /// The lowest-priority settings, which any configuration source overrides:
+    /// ASP.NET Core's six Information lines per request cost most of the throughput, so its categories log at
+    /// Warning (as the web templates' appsettings.json do); and only requests for this machine's own names are
+    /// answered, so a URL the server writes (a 202's statusQueryGetUri) never carries a Host header someone made up.
+    /// </summary>
+    private static readonly Dictionary<string, string?> Defaults = new()
+    {
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["AllowedHosts"] = "localhost;127.0.0.1;[::1]",
+    };
+
+    public static WebApplicationBuilder AddLocalServer(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            var port = int.TryParse(builder.Configuration["PORT"], out var configured) ? configured : DefaultPort;
+            builder.WebHost.UseUrls($"http://localhost:{port}");
+        }
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss.fff ";
+        });
+
+        builder.Services.AddDigitService();
+        builder.Services.AddSingleton<LocalRetrainRunner>();
+        builder.Services.AddSingleton<IRetrainExecutor>(provider => provider.GetRequiredService<LocalRetrainRunner>());
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<LocalRetrainRunner>());
+        builder.Services.AddHostedService<TorchPreloader>();
+        return builder;
+    }
+
+    public static WebApplication UseLocalServer(this WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return next(context);
+        });
+        app.UseCors(DigitServiceCollectionExtensions.CorsPolicy);
+        app.MapDigitApi();
+        return app;
+    }
+}

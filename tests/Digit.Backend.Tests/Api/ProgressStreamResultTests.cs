@@ -1,0 +1,192 @@
+using System.Text;
+using System.Text.Json;
+using Digit.Backend.Api;
+using Digit.Testing;
+using Digit.Backend.Runs;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Digit.Backend.Tests.Api;
+
+/// <summary>
+/// The progress stream's promise, tick by tick on a fake clock: one event on every tick while the run is in
+/// progress, and the close event on the first tick after it ended, wherever among the stream's reads it ends.
+/// </summary>
+public sealed class ProgressStreamResultTests
+{
+    private const string RunId = "run-1";
+    private static readonly TimeSpan Interval = ProgressStreamResult.Interval;
+    private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(10);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public async Task RunEndsAfterAnyRead_EveryTickHasAnEventAndTheStreamCloses(int endAfterRead)
+    {
+        var time = new FakeTimeProvider();
+        var store = new InMemoryRunStore(time, NullLogger<InMemoryRunStore>.Instance);
+        await store.TryBeginAsync(RunId, 3, TimeSpan.FromMinutes(5), CancellationToken.None);
+        await store.HeartbeatAsync(RunId, new TrainingProgress(3, 40, 1, 0.975), CancellationToken.None);
+        var reads = new RunEndingStore(store, endAfterRead);
+        var body = new EventRecorder();
+        var context = new DefaultHttpContext { Response = { Body = body } };
+
+        var streaming = new ProgressStreamResult(reads, time).ExecuteAsync(context);
+        var ticks = 0;
+        for (; !streaming.IsCompleted && ticks < 20; ticks++)
+        {
+            await body.WaitForEventsAsync(ticks + 1, streaming, EventTimeout);
+            if (streaming.IsCompleted)
+            {
+                break;
+            }
+            time.Advance(Interval);
+        }
+        await streaming.WaitAsync(EventTimeout);
+
+        var events = body.Events();
+        Assert.Equal(ticks + 1, events.Count);
+        Assert.All(events.SkipLast(1), e => Assert.Equal(40, e.GetProperty("percentage").GetDouble()));
+        Assert.Equal("close", events[^1].GetProperty("event").GetString());
+        Assert.Equal("completed", events[^1].GetProperty("reason").GetString());
+        Assert.Equal("text/event-stream", context.Response.ContentType);
+        Assert.StartsWith("retry: 1000\n\n", body.Text());
+    }
+
+    [Fact]
+    public async Task NoRun_ClosesAtOnceWithNotStarted()
+    {
+        var time = new FakeTimeProvider();
+        var store = new InMemoryRunStore(time, NullLogger<InMemoryRunStore>.Instance);
+        var body = new EventRecorder();
+        var context = new DefaultHttpContext { Response = { Body = body } };
+
+        await new ProgressStreamResult(store, time).ExecuteAsync(context).WaitAsync(EventTimeout);
+
+        var close = Assert.Single(body.Events());
+        Assert.Equal("close", close.GetProperty("event").GetString());
+        Assert.Equal("not_started", close.GetProperty("reason").GetString());
+    }
+
+    /// <summary>
+    /// The real in-memory store, except that the run completes right after the n-th status or progress read:
+    /// the moment another instance could finish it while the stream is between its reads.
+    /// </summary>
+    private sealed class RunEndingStore(InMemoryRunStore store, int endAfterRead) : IRunStore
+    {
+        private int _reads;
+
+        public async Task<TrainingStatus> GetStatusAsync(CancellationToken cancellationToken) =>
+            await AfterReadAsync(await store.GetStatusAsync(cancellationToken));
+
+        public async Task<TrainingProgress?> GetProgressAsync(CancellationToken cancellationToken) =>
+            await AfterReadAsync(await store.GetProgressAsync(cancellationToken));
+
+        private async Task<T> AfterReadAsync<T>(T value)
+        {
+            if (Interlocked.Increment(ref _reads) == endAfterRead)
+            {
+                Assert.True(await store.FinishAsync(RunId, new RunEnd(TrainingStatus.Completed, null, 0.99), CancellationToken.None));
+            }
+            return value;
+        }
+
+        public Task<bool> TryBeginAsync(string runId, int maxEpochs, TimeSpan lease, CancellationToken cancellationToken) =>
+            store.TryBeginAsync(runId, maxEpochs, lease, cancellationToken);
+
+        public Task<string?> GetActiveRunIdAsync(CancellationToken cancellationToken) => store.GetActiveRunIdAsync(cancellationToken);
+
+        public Task<TrainingRun?> GetRunAsync(string runId, CancellationToken cancellationToken) => store.GetRunAsync(runId, cancellationToken);
+
+        public Task<RunSignal> HeartbeatAsync(string runId, TrainingProgress? progress, CancellationToken cancellationToken) =>
+            store.HeartbeatAsync(runId, progress, cancellationToken);
+
+        public Task<string?> RequestStopAsync(CancellationToken cancellationToken) => store.RequestStopAsync(cancellationToken);
+
+        public Task<bool> FinishAsync(string runId, RunEnd end, CancellationToken cancellationToken) => store.FinishAsync(runId, end, cancellationToken);
+
+        public Task<string?> RecoverAbandonedRunAsync(string message, CancellationToken cancellationToken) =>
+            store.RecoverAbandonedRunAsync(message, cancellationToken);
+    }
+
+    /// <summary>A response body that keeps what the stream wrote, readable while it is still being written.</summary>
+    private sealed class EventRecorder : Stream
+    {
+        private readonly Lock _lock = new();
+        private readonly List<byte> _bytes = [];
+
+        public string Text()
+        {
+            lock (_lock)
+            {
+                return Encoding.UTF8.GetString(_bytes.ToArray());
+            }
+        }
+
+        /// <summary>The complete events so far.</summary>
+        public IReadOnlyList<JsonElement> Events() => ServerSentEvents.DataEvents(Text());
+
+        public async Task WaitForEventsAsync(int count, Task streaming, TimeSpan timeout)
+        {
+            using var limit = new CancellationTokenSource(timeout);
+            while (Events().Count < count && !streaming.IsCompleted)
+            {
+                Assert.False(limit.IsCancellationRequested, $"no event {count} within {timeout.TotalSeconds} s: {Events().Count} so far");
+                await Task.Delay(5);
+            }
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            lock (_lock)
+            {
+                _bytes.AddRange(buffer);
+            }
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Write(buffer.AsSpan(offset, count));
+            return Task.CompletedTask;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,119 @@
+using System.Buffers.Binary;
+
+namespace Digit.Testing;
+
+/// <summary>
+/// A minimal baseline JPEG encoder for tests: one grey component, all quantisation steps 1, and only the
+/// DC coefficient of each 8x8 block (the block's mean; every AC coefficient is zero). Blocks that are flat
+/// in the canvas therefore decode back to the same grey, within rounding. Huffman tables: DC categories
+/// 0–11 as 4-bit codes 0000–1011; AC has the single symbol EOB as the 1-bit code 0.
+/// </summary>
+public static class JpegWriter
+{
+    public static byte[] Write(TestCanvas canvas) => Write(canvas, (ushort)canvas.Width, (ushort)canvas.Height);
+
+    /// <summary>Encodes the canvas but writes the given dimensions into the frame header.</summary>
+    public static byte[] Write(TestCanvas canvas, ushort frameWidth, ushort frameHeight)
+    {
+        using var output = new MemoryStream();
+        output.Write([0xFF, 0xD8]);
+        Segment(output, 0xE0, [.. "JFIF\0"u8, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+        var quantisation = new byte[65];
+        Array.Fill(quantisation, (byte)1, 1, 64);
+        Segment(output, 0xDB, quantisation);
+        var frame = new byte[9];
+        frame[0] = 8;
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(1), frameHeight);
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(3), frameWidth);
+        frame[5] = 1;
+        frame[6] = 1;
+        frame[7] = 0x11;
+        frame[8] = 0;
+        Segment(output, 0xC0, frame);
+        var dcTable = new byte[1 + 16 + 12];
+        dcTable[0] = 0x00;
+        dcTable[1 + 3] = 12; // twelve codes of length 4
+        for (var i = 0; i < 12; i++)
+        {
+            dcTable[17 + i] = (byte)i;
+        }
+        Segment(output, 0xC4, dcTable);
+        var acTable = new byte[1 + 16 + 1];
+        acTable[0] = 0x10;
+        acTable[1] = 1; // one code of length 1: EOB
+        Segment(output, 0xC4, acTable);
+        Segment(output, 0xDA, [1, 1, 0x00, 0, 63, 0]);
+        output.Write(EntropyData(canvas));
+        output.Write([0xFF, 0xD9]);
+        return output.ToArray();
+    }
+
+    private static byte[] EntropyData(TestCanvas canvas)
+    {
+        var bits = new List<bool>();
+        var previous = 0;
+        for (var blockY = 0; blockY < (canvas.Height + 7) / 8; blockY++)
+        {
+            for (var blockX = 0; blockX < (canvas.Width + 7) / 8; blockX++)
+            {
+                var dc = (int)Math.Round((BlockMean(canvas, blockX, blockY) - 128) * 8);
+                var difference = dc - previous;
+                previous = dc;
+                var category = difference == 0 ? 0 : 32 - int.LeadingZeroCount(Math.Abs(difference));
+                Append(bits, category, 4);
+                Append(bits, difference >= 0 ? difference : difference + (1 << category) - 1, category);
+                Append(bits, 0, 1); // EOB
+            }
+        }
+        while (bits.Count % 8 != 0)
+        {
+            bits.Add(true);
+        }
+        var bytes = new List<byte>();
+        for (var i = 0; i < bits.Count; i += 8)
+        {
+            var value = 0;
+            for (var j = 0; j < 8; j++)
+            {
+                value = (value << 1) | (bits[i + j] ? 1 : 0);
+            }
+            bytes.Add((byte)value);
+            if (value == 0xFF)
+            {
+                bytes.Add(0x00);
+            }
+        }
+        return [.. bytes];
+    }
+
+    // Edge blocks repeat the last row and column, as encoders usually pad.
+    private static double BlockMean(TestCanvas canvas, int blockX, int blockY)
+    {
+        var sum = 0.0;
+        for (var y = 0; y < 8; y++)
+        {
+            for (var x = 0; x < 8; x++)
+            {
+                sum += canvas.GreyAt(Math.Min(blockX * 8 + x, canvas.Width - 1), Math.Min(blockY * 8 + y, canvas.Height - 1));
+            }
+        }
+        return sum / 64;
+    }
+
+    private static void Append(List<bool> bits, int value, int count)
+    {
+        for (var i = count - 1; i >= 0; i--)
+        {
+            bits.Add(((value >> i) & 1) != 0);
+        }
+    }
+
+    private static void Segment(Stream output, byte marker, ReadOnlySpan<byte> payload)
+    {
+        output.Write([0xFF, marker]);
+        Span<byte> length = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16BigEndian(length, (ushort)(payload.Length + 2));
+        output.Write(length);
+        output.Write(payload);
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace Digit.Testing;
+
+/// <summary>Reads GET /api/progress/ as an EventSource would: each <c>data:</c> line is one JSON event.</summary>
+public static class ProgressEvents
+{
+    public sealed record Event(TimeSpan At, JsonElement Data);
+
+    /// <summary>All events until the stream ends (after the close event), with when each arrived.</summary>
+    public static async Task<IReadOnlyList<Event>> ReadAllAsync(HttpClient client, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/progress/");
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        response.EnsureSuccessStatusCode();
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("no-cache", response.Headers.CacheControl?.ToString());
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel.Token));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var events = new List<Event>();
+        while (await reader.ReadLineAsync(cancel.Token) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                events.Add(new Event(clock.Elapsed, JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone()));
+            }
+        }
+        return events;
+    }
+
+    public static bool IsClose(this Event e) =>
+        e.Data.TryGetProperty("event", out var name) && name.GetString() == "close";
+}
