@@ -1,34 +1,59 @@
 using System.CommandLine;
 using Digit.Training.Data;
+using Digit.Training.Model;
 using Digit.Training.Training;
 
 namespace Digit.Training.Cli;
 
-/// <summary>The options the train and bench commands share.</summary>
+/// <summary>The options the train and bench commands share. Unset training options take the recipe's defaults.</summary>
 internal sealed class CliOptions
 {
-    private static readonly TrainingOptions Defaults = new();
-
-    public Option<int> Epochs { get; } = new("--epochs") { Description = "Epochs to train", DefaultValueFactory = _ => Defaults.Epochs };
-    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Samples per optimizer step", DefaultValueFactory = _ => Defaults.BatchSize };
-    public Option<int> Seed { get; } = new("--seed") { Description = "Seed for weights, shuffle and dropout", DefaultValueFactory = _ => Defaults.Seed };
+    public Option<TrainingRecipe> Recipe { get; } = new("--recipe") { Description = "Recipe whose defaults apply: Fast or Classic", DefaultValueFactory = _ => TrainingRecipe.Fast };
+    public Option<int?> Epochs { get; } = new("--epochs") { Description = "Epochs to train (default: the recipe's)" };
+    public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Samples per optimizer step (default: the recipe's)" };
+    public Option<CnnArchitecture?> Architecture { get; } = new("--architecture") { Description = "Network (default: the recipe's)" };
+    public Option<double?> LearningRate { get; } = new("--learning-rate") { Description = "Peak (one-cycle) or initial (staircase) learning rate (default: the recipe's)" };
+    public Option<bool?> Augment { get; } = new("--augment") { Description = "Distort training images (default: the recipe's)" };
+    public Option<int> Seed { get; } = new("--seed") { Description = "Seed for weights, shuffle, dropout and augmentation", DefaultValueFactory = _ => new TrainingOptions().Seed };
     public Option<int> Threads { get; } = new("--threads") { Description = "libtorch threads (0 = every core)", DefaultValueFactory = _ => 0 };
     public Option<string> Mnist { get; } = new("--mnist") { Description = $"Folder of the MNIST IDX files (default: ${MnistFiles.FolderVariable} or {MnistFiles.DefaultFolder})" };
 
-    public TrainingOptions ToTrainingOptions(ParseResult result) => new()
+    public TrainingOptions ToTrainingOptions(ParseResult result)
     {
-        Epochs = result.GetValue(Epochs),
-        BatchSize = result.GetValue(BatchSize),
-        Seed = result.GetValue(Seed),
-        Threads = result.GetValue(Threads),
-    };
+        var options = TrainingOptions.For(result.GetValue(Recipe)) with
+        {
+            Seed = result.GetValue(Seed),
+            Threads = result.GetValue(Threads),
+        };
+        if (result.GetValue(Epochs) is { } epochs) options = options with { Epochs = epochs };
+        if (result.GetValue(BatchSize) is { } batchSize) options = options with { BatchSize = batchSize };
+        if (result.GetValue(Architecture) is { } architecture) options = options with { Architecture = architecture };
+        if (result.GetValue(LearningRate) is { } rate)
+        {
+            options = options with
+            {
+                Schedule = options.Schedule switch
+                {
+                    OneCycle cycle => cycle with { Peak = rate },
+                    StaircaseDecay decay => decay with { Initial = rate },
+                    var other => other,
+                },
+            };
+        }
+        if (result.GetValue(Augment) is { } augment) options = options with { Augmentation = augment ? new AugmentationOptions() : null };
+        return options;
+    }
 
     public string MnistFolder(ParseResult result) => MnistFiles.ResolveFolder(result.GetValue(Mnist));
 
     public void AddTo(Command command)
     {
+        command.Add(Recipe);
         command.Add(Epochs);
         command.Add(BatchSize);
+        command.Add(Architecture);
+        command.Add(LearningRate);
+        command.Add(Augment);
         command.Add(Seed);
         command.Add(Threads);
         command.Add(Mnist);

@@ -28,7 +28,7 @@ internal static class TrainCommand
     private static async Task<int> RunAsync(TrainingOptions options, string mnistFolder, string output, TimeProvider time, CancellationToken cancellationToken)
     {
         var data = MnistFiles.Load(mnistFolder, cancellationToken);
-        AnsiConsole.MarkupLine($"Training {options.Epochs} epochs, batch {options.BatchSize}, seed {options.Seed}, {options.EffectiveThreads} threads on {data.Train.Count:N0} images");
+        AnsiConsole.MarkupLine($"Training {RecipeRun.Describe(options)}, seed {options.Seed}, {options.EffectiveThreads} threads on {data.Train.Count:N0} images");
         var results = await TrainingProgressBar.RunAsync(new EpochTrainer(options), options, data.Train, afterEpoch: null, cancellationToken);
         var last = results.LastOrDefault();
         if (last is null || last.Report.Stopped || last.Checkpoint is null)

@@ -5,52 +5,86 @@ using static TorchSharp.torch.nn;
 
 namespace Digit.Training.Model;
 
+/// <summary>A layer of a <see cref="DigitCnn"/> and the name it has in the model state and the ONNX graph.</summary>
+public sealed record NamedLayer(string Name, Module<Tensor, Tensor> Layer);
+
 /// <summary>
-/// The digit classifier: conv 5x5x32, pool, conv 5x5x64, pool, dense 128, dropout 0.5, dense 10.
+/// The digit classifier: a plain stack of layers chosen by a <see cref="CnnArchitecture"/>.
 /// Input is [N, 1, 28, 28] scaled to 0..1; output is [N, 10] logits.
 /// </summary>
 public sealed class DigitCnn : Module<Tensor, Tensor>
 {
-    public const int FlattenedFeatures = 64 * 4 * 4;
-
-    // Layers in the order they run; the ONNX exporter reads the same fields.
-    internal readonly Conv2d Conv1 = Conv2d(1, 32, kernel_size: 5);
-    internal readonly ReLU Relu1 = ReLU();
-    internal readonly MaxPool2d Pool1 = MaxPool2d(kernel_size: 2);
-    internal readonly Conv2d Conv2 = Conv2d(32, 64, kernel_size: 5);
-    internal readonly ReLU Relu2 = ReLU();
-    internal readonly MaxPool2d Pool2 = MaxPool2d(kernel_size: 2);
-    internal readonly Flatten Flatten = Flatten();
-    internal readonly Linear Dense1 = Linear(FlattenedFeatures, 128);
-    internal readonly ReLU Relu3 = ReLU();
-    internal readonly Dropout Dropout = Dropout(0.5);
-    internal readonly Linear Dense2 = Linear(128, 10);
-
-    public DigitCnn() : base(nameof(DigitCnn))
+    public DigitCnn(CnnArchitecture architecture) : base(nameof(DigitCnn))
     {
-        InitialiseLikeKeras();
-        RegisterComponents();
+        Architecture = architecture;
+        Layers = CnnLayers.Build(architecture);
+        foreach (var layer in Layers)
+        {
+            register_module(layer.Name, layer.Layer);
+        }
+        if (architecture == CnnArchitecture.Classic)
+        {
+            InitialiseLikeKeras();
+        }
+    }
+
+    public CnnArchitecture Architecture { get; }
+
+    /// <summary>The layers in the order they run; the ONNX exporter translates them one by one.</summary>
+    public IReadOnlyList<NamedLayer> Layers { get; }
+
+    /// <summary>Multiply-adds of one image's forward pass through the convolutions and dense layers.</summary>
+    public long MultiplyAdds()
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var wasTraining = training;
+        eval();
+        long total = 0;
+        var x = zeros(1, 1, 28, 28);
+        foreach (var (_, layer) in Layers)
+        {
+            x = layer.call(x);
+            total += layer switch
+            {
+                Conv2d conv => x.numel() * (conv.in_channels / conv.groups) * conv.kernel_size.Aggregate(1L, (a, b) => a * b),
+                Linear linear => linear.in_features * linear.out_features,
+                _ => 0,
+            };
+        }
+        train(wasTraining);
+        return total;
     }
 
     // Keras (which the old service trained with) starts Conv2D and Dense layers from Glorot-uniform weights and
-    // zero biases; torch's default, kaiming_uniform(a=sqrt 5) with small random biases, trains slower here.
+    // zero biases; torch's default, kaiming_uniform(a=sqrt 5) with small random biases, trains the classic network slower.
     private void InitialiseLikeKeras()
     {
         using var noGrad = no_grad();
-        foreach (var (weight, bias) in new[] { (Conv1.weight, Conv1.bias), (Conv2.weight, Conv2.bias), (Dense1.weight, Dense1.bias), (Dense2.weight, Dense2.bias) })
+        foreach (var (_, layer) in Layers)
         {
-            init.glorot_uniform_(weight!);
-            init.zeros_(bias!);
+            var (weight, bias) = layer switch
+            {
+                Conv2d conv => (conv.weight, conv.bias),
+                Linear linear => (linear.weight, linear.bias),
+                _ => (null, null),
+            };
+            if (weight is not null)
+            {
+                init.glorot_uniform_(weight);
+                init.zeros_(bias!);
+            }
         }
     }
 
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = Pool1.call(Relu1.call(Conv1.call(input)));
-        x = Pool2.call(Relu2.call(Conv2.call(x)));
-        x = Flatten.call(x);
-        x = Dropout.call(Relu3.call(Dense1.call(x)));
-        return Dense2.call(x).MoveToOuterDisposeScope();
+        var x = input;
+        foreach (var (_, layer) in Layers)
+        {
+            x = layer.call(x);
+        }
+        return x.MoveToOuterDisposeScope();
     }
 }

@@ -8,9 +8,11 @@ using static Digit.Training.Onnx.OnnxProtos;
 namespace Digit.Training.Onnx;
 
 /// <summary>
-/// Translates a <see cref="DigitCnn"/> layer by layer into an ONNX graph for inference: Dropout is left
-/// out and a Softmax is added after the last layer, so the graph outputs probabilities rather than logits.
-/// Each layer's settings are read from the module; a setting ONNX cannot express fails the export.
+/// Translates a <see cref="DigitCnn"/> layer by layer into an ONNX graph for inference: Dropout is left out, each
+/// batch normalisation is folded into the convolution before it (its running statistics and affine parameters
+/// become that convolution's weights and bias), and a Softmax is added after the last layer, so the graph outputs
+/// probabilities rather than logits. Each layer's settings are read from the module; a layer or setting ONNX
+/// cannot express here fails the export.
 /// </summary>
 internal sealed class DigitCnnGraph
 {
@@ -33,33 +35,66 @@ internal sealed class DigitCnnGraph
         _graph.Input.Add(FloatTensor(OnnxExporter.InputName,
             Dim(OnnxExporter.BatchDimension), Dim(1), Dim(MnistSet.ImageSide), Dim(MnistSet.ImageSide)));
 
-        Conv("conv1", model.Conv1);
-        Relu("relu1");
-        MaxPool("pool1", model.Pool1);
-        Conv("conv2", model.Conv2);
-        Relu("relu2");
-        MaxPool("pool2", model.Pool2);
-        Flatten("flatten", model.Flatten);
-        Gemm("dense1", model.Dense1);
-        Relu("relu3");
-        // model.Dropout is the identity at inference time.
-        Gemm("dense2", model.Dense2);
+        var layers = model.Layers;
+        long classes = 0;
+        for (var i = 0; i < layers.Count; i++)
+        {
+            var (name, layer) = layers[i];
+            switch (layer)
+            {
+                case Conv2d conv when i + 1 < layers.Count && layers[i + 1].Layer is BatchNorm2d norm:
+                    Conv(name, conv, norm);
+                    i++;
+                    break;
+                case Conv2d conv:
+                    Conv(name, conv, norm: null);
+                    break;
+                case ReLU:
+                    Relu(name);
+                    break;
+                case MaxPool2d pool:
+                    MaxPool(name, pool);
+                    break;
+                case Flatten flatten:
+                    Flatten(name, flatten);
+                    break;
+                case Linear linear:
+                    Gemm(name, linear);
+                    classes = linear.out_features;
+                    break;
+                case Dropout:
+                    // The identity at inference time.
+                    break;
+                default:
+                    throw Unsupported(name, $"{layer.GetType().Name} has no ONNX translation here");
+            }
+        }
         Append(Node("Softmax", OnnxExporter.OutputName, [_current], Int("axis", 1)));
 
-        _graph.Output.Add(FloatTensor(OnnxExporter.OutputName, Dim(OnnxExporter.BatchDimension), Dim(model.Dense2.out_features)));
+        _graph.Output.Add(FloatTensor(OnnxExporter.OutputName, Dim(OnnxExporter.BatchDimension), Dim(classes)));
         return _graph;
     }
 
-    private void Conv(string name, Conv2d conv)
+    private void Conv(string name, Conv2d conv, BatchNorm2d? norm)
     {
         if (conv.padding_mode != PaddingModes.Zeros || conv.padding is null)
         {
             throw Unsupported(name, $"padding mode {conv.padding_mode} / padding type {conv.padding_type}; only explicit zero padding is exported");
         }
-        var inputs = new List<string> { _current, Initializer($"{name}.weight", conv.weight) };
-        if (conv.bias is not null)
+        var inputs = new List<string> { _current };
+        if (norm is null)
         {
-            inputs.Add(Initializer($"{name}.bias", conv.bias));
+            inputs.Add(Initializer($"{name}.weight", conv.weight!));
+            if (conv.bias is not null)
+            {
+                inputs.Add(Initializer($"{name}.bias", conv.bias));
+            }
+        }
+        else
+        {
+            using var folded = BatchNormFolding.Fold(conv, norm);
+            inputs.Add(Initializer($"{name}.weight", folded.Weight));
+            inputs.Add(Initializer($"{name}.bias", folded.Bias));
         }
         Append(Node("Conv", name, inputs,
             Ints("kernel_shape", conv.kernel_size),

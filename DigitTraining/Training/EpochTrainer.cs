@@ -9,8 +9,8 @@ namespace Digit.Training.Training;
 
 /// <summary>
 /// Trains the CNN one epoch at a time. Each call starts from a checkpoint (or fresh weights), runs one
-/// shuffled pass over the training set and returns the next checkpoint. The shuffle and dropout of epoch k
-/// depend only on the seed and k, so stopping after any epoch and resuming from its checkpoint gives the
+/// shuffled (and, when the options say so, augmented) pass over the training set and returns the next checkpoint.
+/// The shuffle, dropout and augmentation of epoch k depend only on the seed and k, so stopping after any epoch and resuming from its checkpoint gives the
 /// same weights as training straight through.
 /// </summary>
 public sealed class EpochTrainer
@@ -40,19 +40,22 @@ public sealed class EpochTrainer
         TorchRuntime.UseThreads(_options.EffectiveThreads);
         var epoch = (from?.EpochsCompleted ?? 0) + 1;
         var seed = from?.Seed ?? _options.Seed;
-        // Weight initialisation and dropout draw from libtorch's generator; seeding it per epoch makes the
-        // epoch repeatable from its checkpoint alone.
+        // The network and the run's length are fixed when the run starts; the schedule depends on the latter.
+        var architecture = from?.Architecture ?? _options.Architecture;
+        var totalSteps = from?.TotalSteps ?? _options.TotalSteps(train.Count);
+        // Weight initialisation, dropout and augmentation draw from libtorch's generator; seeding it per epoch
+        // makes the epoch repeatable from its checkpoint alone.
         torch.manual_seed(EpochSeed(seed, epoch));
 
-        using var model = from?.RestoreModel() ?? new DigitCnn();
-        using var optimizer = torch.optim.Adam(model.parameters(), lr: _options.LearningRate, eps: AdamEpsilon);
+        using var model = from?.RestoreModel() ?? new DigitCnn(architecture);
+        using var optimizer = torch.optim.Adam(model.parameters(), lr: _options.Schedule.At(0, totalSteps), eps: AdamEpsilon);
         from?.RestoreOptimizer(optimizer);
         var step = from?.Step ?? 0;
         model.train();
 
-        var order = Shuffle(train.Count, EpochSeed(seed, epoch));
-        var batch = new float[_options.BatchSize * MnistSet.ImageSize];
-        var labels = new long[_options.BatchSize];
+        using var images = torch.tensor(train.Pixels, [train.Count, 1, MnistSet.ImageSide, MnistSet.ImageSide]);
+        using var targets = torch.tensor(train.Labels).to_type(ScalarType.Int64);
+        using var order = torch.tensor(Shuffle(train.Count, EpochSeed(seed, epoch)));
         var batches = (train.Count + _options.BatchSize - 1) / _options.BatchSize;
         var clock = Stopwatch.StartNew();
         double lossSum = 0;
@@ -68,12 +71,16 @@ public sealed class EpochTrainer
             }
 
             var count = Math.Min(_options.BatchSize, train.Count - b * _options.BatchSize);
-            FillBatch(train, order.AsSpan(b * _options.BatchSize, count), batch, labels);
-            SetLearningRate(optimizer, _options.LearningRateAt(step));
+            SetLearningRate(optimizer, _options.Schedule.At(step, totalSteps));
             using (var scope = torch.NewDisposeScope())
             {
-                var input = torch.tensor(batch.AsSpan(0, count * MnistSet.ImageSize).ToArray(), [count, 1, MnistSet.ImageSide, MnistSet.ImageSide]);
-                var target = torch.tensor(labels.AsSpan(0, count).ToArray());
+                var indices = order.narrow(0, (long)b * _options.BatchSize, count);
+                var input = images.index_select(0, indices).to_type(ScalarType.Float32).div_(255f);
+                if (_options.Augmentation is { } augmentation)
+                {
+                    input = BatchAugmenter.Apply(input, augmentation);
+                }
+                var target = targets.index_select(0, indices);
                 optimizer.zero_grad();
                 var logits = model.call(input);
                 var loss = torch.nn.functional.cross_entropy(logits, target);
@@ -93,7 +100,7 @@ public sealed class EpochTrainer
         }
 
         var report = new EpochReport(epoch, Average(lossSum, seen), Fraction(correct, seen), seen, clock.Elapsed, Stopped: false);
-        return new EpochResult(TrainingCheckpoint.Capture(model, optimizer, step, seed, report), report);
+        return new EpochResult(TrainingCheckpoint.Capture(model, optimizer, step, totalSteps, seed, report), report);
     }
 
     private static void SetLearningRate(Adam optimizer, double learningRate)
@@ -104,18 +111,9 @@ public sealed class EpochTrainer
         }
     }
 
-    private static void FillBatch(MnistSet train, ReadOnlySpan<int> indices, float[] batch, long[] labels)
+    private static long[] Shuffle(int count, int seed)
     {
-        for (var i = 0; i < indices.Length; i++)
-        {
-            MnistSet.ScaleInto(train.Image(indices[i]), batch.AsSpan(i * MnistSet.ImageSize, MnistSet.ImageSize));
-            labels[i] = train.Labels[indices[i]];
-        }
-    }
-
-    private static int[] Shuffle(int count, int seed)
-    {
-        var order = Enumerable.Range(0, count).ToArray();
+        var order = Enumerable.Range(0, count).Select(i => (long)i).ToArray();
         new Random(seed).Shuffle(order);
         return order;
     }

@@ -5,20 +5,23 @@ using TorchSharp.Modules;
 namespace Digit.Training.Training;
 
 /// <summary>
-/// Everything needed to resume training exactly: how many epochs are done, the optimizer step (which
-/// drives the learning-rate decay), the seed, and the serialized weights and Adam state. It also keeps the
+/// Everything needed to resume training exactly: how many epochs are done, the optimizer step and the run's
+/// total steps (which drive the learning-rate schedule), the seed, the network, and the serialized model state
+/// (weights and batch-normalisation running statistics) and Adam state. It also keeps the
 /// last epoch's loss and training accuracy, so a step retried after saving can answer without retraining.
 /// </summary>
 public sealed record TrainingCheckpoint(
     int EpochsCompleted,
     long Step,
+    long TotalSteps,
     int Seed,
+    CnnArchitecture Architecture,
     byte[] ModelState,
     byte[] OptimizerState,
     double LastEpochLoss = 0,
     double LastEpochAccuracy = 0)
 {
-    private const string Magic = "DIGIT-CHECKPOINT-2";
+    private const string Magic = "DIGIT-CHECKPOINT-3";
 
     public byte[] ToBytes()
     {
@@ -28,7 +31,9 @@ public sealed record TrainingCheckpoint(
             writer.Write(Magic);
             writer.Write(EpochsCompleted);
             writer.Write(Step);
+            writer.Write(TotalSteps);
             writer.Write(Seed);
+            writer.Write((int)Architecture);
             writer.Write(LastEpochLoss);
             writer.Write(LastEpochAccuracy);
             writer.Write(ModelState.Length);
@@ -50,12 +55,18 @@ public sealed record TrainingCheckpoint(
             }
             var epochs = reader.ReadInt32();
             var step = reader.ReadInt64();
+            var totalSteps = reader.ReadInt64();
             var seed = reader.ReadInt32();
+            var architecture = (CnnArchitecture)reader.ReadInt32();
+            if (!Enum.IsDefined(architecture))
+            {
+                throw new InvalidDataException($"The training checkpoint holds an unknown network ({(int)architecture}).");
+            }
             var loss = reader.ReadDouble();
             var accuracy = reader.ReadDouble();
             var model = reader.ReadBytes(reader.ReadInt32());
             var optimizer = reader.ReadBytes(reader.ReadInt32());
-            return new TrainingCheckpoint(epochs, step, seed, model, optimizer, loss, accuracy);
+            return new TrainingCheckpoint(epochs, step, totalSteps, seed, architecture, model, optimizer, loss, accuracy);
         }
         catch (EndOfStreamException exception)
         {
@@ -66,18 +77,20 @@ public sealed record TrainingCheckpoint(
     /// <summary>A model with this checkpoint's weights.</summary>
     public DigitCnn RestoreModel()
     {
-        var model = new DigitCnn();
+        var model = new DigitCnn(Architecture);
         using var reader = new BinaryReader(new MemoryStream(ModelState));
         model.load(reader);
         return model;
     }
 
-    internal static TrainingCheckpoint Capture(DigitCnn model, Adam optimizer, long step, int seed, EpochReport report)
+    internal static TrainingCheckpoint Capture(DigitCnn model, Adam optimizer, long step, long totalSteps, int seed, EpochReport report)
     {
         return new TrainingCheckpoint(
             report.Epoch,
             step,
+            totalSteps,
             seed,
+            model.Architecture,
             Serialize(writer => model.save(writer)),
             Serialize(writer => optimizer.save_state_dict(writer)),
             report.Loss,

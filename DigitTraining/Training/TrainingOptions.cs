@@ -1,15 +1,21 @@
+using Digit.Training.Model;
+
 namespace Digit.Training.Training;
 
-/// <summary>Everything that decides how a model is trained. The seed also drives the shuffle and dropout.</summary>
+/// <summary>
+/// Everything that decides how a model is trained. <c>new TrainingOptions()</c> is the <see cref="TrainingRecipe.Fast"/>
+/// recipe; <see cref="For"/> gives either recipe. The seed also drives the shuffle, dropout and augmentation.
+/// </summary>
 public sealed record TrainingOptions
 {
-    public int Epochs { get; init; } = 3;
-    public int BatchSize { get; init; } = 128;
-    public double LearningRate { get; init; } = 1e-3;
+    public CnnArchitecture Architecture { get; init; } = CnnArchitecture.Narrow16;
+    public int Epochs { get; init; } = 1;
+    public int BatchSize { get; init; } = 256;
+    public LearningRateSchedule Schedule { get; init; } = new OneCycle(Peak: 0.01);
 
-    /// <summary>Staircase decay: the learning rate is multiplied by this every <see cref="DecaySteps"/> steps.</summary>
-    public double DecayRate { get; init; } = 0.93;
-    public int DecaySteps { get; init; } = 400;
+    /// <summary>Random distortions of each training batch, or null for none.</summary>
+    public AugmentationOptions? Augmentation { get; init; } = new();
+
     public int Seed { get; init; } = 42;
 
     /// <summary>Threads libtorch may use; 0 means every core.</summary>
@@ -20,15 +26,32 @@ public sealed record TrainingOptions
 
     public int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
 
-    /// <summary>The learning rate in force at a given optimizer step.</summary>
-    public double LearningRateAt(long step) => LearningRate * Math.Pow(DecayRate, step / DecaySteps);
+    /// <summary>The defaults of a recipe.</summary>
+    public static TrainingOptions For(TrainingRecipe recipe) => recipe switch
+    {
+        TrainingRecipe.Fast => new TrainingOptions(),
+        TrainingRecipe.Classic => new TrainingOptions
+        {
+            Architecture = CnnArchitecture.Classic,
+            Epochs = 3,
+            BatchSize = 128,
+            Schedule = new StaircaseDecay(Initial: 1e-3, Factor: 0.93, Every: 400),
+            Augmentation = null,
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(recipe), recipe, "Unknown recipe."),
+    };
+
+    /// <summary>Optimizer steps of the whole run on a training set of <paramref name="samples"/> images.</summary>
+    public long TotalSteps(int samples) => (long)Epochs * ((samples + BatchSize - 1) / BatchSize);
 
     public void Validate()
     {
+        if (!Enum.IsDefined(Architecture)) throw new ArgumentOutOfRangeException(nameof(Architecture), Architecture, "Unknown network.");
         if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Train at least one epoch.");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch needs at least one sample.");
-        if (LearningRate <= 0) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "The learning rate must be positive.");
-        if (DecaySteps < 1) throw new ArgumentOutOfRangeException(nameof(DecaySteps), DecaySteps, "Decay every one step or more.");
+        ArgumentNullException.ThrowIfNull(Schedule);
+        Schedule.Validate();
+        Augmentation?.Validate();
         if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Use 0 for every core, or a positive count.");
         if (ProgressEveryBatches < 1) throw new ArgumentOutOfRangeException(nameof(ProgressEveryBatches), ProgressEveryBatches, "Report every one batch or more.");
     }

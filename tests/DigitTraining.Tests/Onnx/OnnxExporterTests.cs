@@ -5,15 +5,18 @@ using Digit.Training.Onnx.Proto;
 using Digit.Training.Tests.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
+using TorchSharp.Modules;
 using Xunit.Abstractions;
 
 namespace Digit.Training.Tests.Onnx;
 
 // Its fixture seeds and trains with libtorch's process-wide generator, so it must not run alongside the
 // exact-resume test in EpochTrainerTests; sharing their collection runs the two one after the other.
-[Collection(MnistCollection.Name)]
-public sealed class OnnxExporterTests(TrainedDigitCnnFixture fixture, ITestOutputHelper output) : IClassFixture<TrainedDigitCnnFixture>
+/// <summary>ONNX Runtime gives what TorchSharp gives, for each network the trainer builds.</summary>
+public abstract class OnnxParityTests(TrainedDigitCnnFixture fixture, ITestOutputHelper output)
 {
+    protected TrainedDigitCnnFixture Fixture => fixture;
+
     private const double Tolerance = 1e-4;
 
     [Fact]
@@ -51,6 +54,38 @@ public sealed class OnnxExporterTests(TrainedDigitCnnFixture fixture, ITestOutpu
         Assert.True(maxDifference <= Tolerance, $"Batch {count} differs by {maxDifference:E3}.");
     }
 
+    private static int ArgMax(float[] row) => Array.IndexOf(row, row.Max());
+}
+
+// Their fixtures seed and train with libtorch's process-wide generator, so they must not run alongside the
+// exact-resume test in EpochTrainerTests; sharing their collection runs them one after the other.
+[Collection(MnistCollection.Name)]
+public sealed class ClassicCnnParityTests(TrainedClassicCnnFixture fixture, ITestOutputHelper output)
+    : OnnxParityTests(fixture, output), IClassFixture<TrainedClassicCnnFixture>;
+
+[Collection(MnistCollection.Name)]
+public sealed class FastCnnParityTests(TrainedFastCnnFixture fixture, ITestOutputHelper output)
+    : OnnxParityTests(fixture, output), IClassFixture<TrainedFastCnnFixture>
+{
+    [Fact]
+    public void Export_BatchNormalisedNetwork_FoldsEveryNormalisationIntoItsConvolution()
+    {
+        var graph = ModelProto.Parser.ParseFrom(Fixture.OnnxBytes).Graph;
+        var convolutions = Fixture.Model.Layers.Count(layer => layer.Layer is Conv2d);
+
+        Assert.Contains(Fixture.Model.Layers, layer => layer.Layer is BatchNorm2d);
+        Assert.DoesNotContain(graph.Node, node => node.OpType == "BatchNormalization");
+        Assert.Equal(convolutions, graph.Node.Count(node => node.OpType == "Conv"));
+        // A folded convolution gains the bias the normalisation supplies.
+        Assert.All(graph.Node.Where(node => node.OpType == "Conv"), node => Assert.Equal(3, node.Input.Count));
+        Assert.Equal("Softmax", graph.Node[^1].OpType);
+    }
+}
+
+/// <summary>The shape and contents of the exported graph, on the classic network.</summary>
+[Collection(MnistCollection.Name)]
+public sealed class OnnxExporterTests(TrainedClassicCnnFixture fixture) : IClassFixture<TrainedClassicCnnFixture>
+{
     [Fact]
     public void Export_ModelInfo_RoundTripsThroughOnnxRuntimeMetadata()
     {
@@ -151,7 +186,7 @@ public sealed class OnnxExporterTests(TrainedDigitCnnFixture fixture, ITestOutpu
         });
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var firstWeight = fixture.Model.Conv1.weight.detach().flatten()[0].item<float>();
+        var firstWeight = ((Conv2d)fixture.Model.Layers[0].Layer).weight!.detach().flatten()[0].item<float>();
         Assert.Equal(firstWeight, BitConverter.ToSingle(initializers["conv1.weight"].RawData.Span[..4]));
     }
 
@@ -178,7 +213,7 @@ public sealed class OnnxExporterTests(TrainedDigitCnnFixture fixture, ITestOutpu
     [Fact]
     public void Export_ModelInTrainingMode_ExportsInferenceGraphAndLeavesModeAlone()
     {
-        using var model = new DigitCnn();
+        using var model = new DigitCnn(CnnArchitecture.Classic);
         model.train();
 
         var bytes = OnnxExporter.Export(model, TrainedDigitCnnFixture.Info);
@@ -189,6 +224,4 @@ public sealed class OnnxExporterTests(TrainedDigitCnnFixture fixture, ITestOutpu
 
     private static AttributeProto Attribute(NodeProto node, string name) =>
         Assert.Single(node.Attribute, attribute => attribute.Name == name);
-
-    private static int ArgMax(float[] row) => Array.IndexOf(row, row.Max());
 }

@@ -3,18 +3,25 @@ using Digit.Training.Data;
 using Digit.Training.Tests.TestSupport;
 using Digit.Training.Model;
 using Digit.Training.Onnx;
+using Digit.Training.Training;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Digit.Training.Tests.Onnx;
 
+/// <summary>The classic network, trained briefly.</summary>
+public sealed class TrainedClassicCnnFixture() : TrainedDigitCnnFixture(CnnArchitecture.Classic);
+
+/// <summary>The fast recipe's batch-normalised network, trained briefly: its export folds the normalisation into the convolutions.</summary>
+public sealed class TrainedFastCnnFixture() : TrainedDigitCnnFixture(new TrainingOptions().Architecture);
+
 /// <summary>
 /// A DigitCnn trained for one short pass (2,000 MNIST images, batch 64, Adam) so its outputs are confident
-/// rather than uniform, its ONNX export, an ONNX Runtime session over it, and the first test images.
-/// Built once for the test class.
+/// rather than uniform (and batch normalisation, where the network has it, has running statistics of real data),
+/// its ONNX export, an ONNX Runtime session over it, and the first test images. Built once for the test class.
 /// </summary>
-public sealed class TrainedDigitCnnFixture : IDisposable
+public abstract class TrainedDigitCnnFixture : IDisposable
 {
     public const int TrainImages = 2_000;
     public const int BatchSize = 64;
@@ -22,14 +29,14 @@ public sealed class TrainedDigitCnnFixture : IDisposable
 
     public static readonly OnnxModelInfo Info = new(0.9871, 1, new DateTimeOffset(2025, 3, 14, 15, 9, 26, 535, TimeSpan.Zero));
 
-    public TrainedDigitCnnFixture()
+    protected TrainedDigitCnnFixture(CnnArchitecture architecture)
     {
         var folder = MnistTestData.ResolveFolder();
         var train = MnistFiles.LoadTrain(folder).Take(TrainImages);
         Test = MnistFiles.LoadTest(folder).Take(TestImages);
 
         torch.manual_seed(20250314);
-        Model = new DigitCnn();
+        Model = new DigitCnn(architecture);
         Train(Model, train);
         Model.eval();
 
@@ -68,6 +75,7 @@ public sealed class TrainedDigitCnnFixture : IDisposable
     {
         Session.Dispose();
         Model.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     private static void Train(DigitCnn model, MnistSet train)

@@ -2,13 +2,20 @@ using Digit.Training.Data;
 using Digit.Training.Tests.TestSupport;
 using Digit.Training.Training;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Digit.Training.Tests.Training;
 
 [Collection(MnistCollection.Name)]
 public sealed class EpochTrainerTests(MnistFixture mnist)
 {
+    // The fast recipe: batch-normalised network, one-cycle schedule, augmentation.
     private static readonly TrainingOptions SmallRun = new() { BatchSize = 64, Seed = 7, ProgressEveryBatches = 2, Threads = 2 };
+
+    public static TheoryData<TrainingRecipe> Recipes => [TrainingRecipe.Fast, TrainingRecipe.Classic];
+
+    private static TrainingOptions SmallRunOf(TrainingRecipe recipe) =>
+        TrainingOptions.For(recipe) with { Epochs = 3, BatchSize = 64, Seed = 7, ProgressEveryBatches = 2, Threads = 2 };
 
     private MnistSet Subset(int count) => mnist.Data.Train.Take(count);
 
@@ -21,11 +28,12 @@ public sealed class EpochTrainerTests(MnistFixture mnist)
         Assert.Equal(6f, sum.item<float>());
     }
 
-    [Fact]
-    public void TrainEpoch_ResumedFromSavedCheckpoint_GivesSameWeightsAsStraightRun()
+    [Theory]
+    [MemberData(nameof(Recipes))]
+    public void TrainEpoch_ResumedFromSavedCheckpoint_GivesSameWeightsAsStraightRun(TrainingRecipe recipe)
     {
         var train = Subset(640);
-        var trainer = new EpochTrainer(SmallRun);
+        var trainer = new EpochTrainer(SmallRunOf(recipe));
 
         var straight1 = trainer.TrainEpoch(train, null, null, CancellationToken.None);
         var straight2 = trainer.TrainEpoch(train, straight1.Checkpoint, null, CancellationToken.None);
@@ -36,9 +44,42 @@ public sealed class EpochTrainerTests(MnistFixture mnist)
 
         Assert.Equal(2, resumed.Checkpoint!.EpochsCompleted);
         Assert.Equal(straight2.Checkpoint!.Step, resumed.Checkpoint.Step);
+        Assert.Equal(straight2.Checkpoint.TotalSteps, resumed.Checkpoint.TotalSteps);
         Assert.Equal(straight2.Report.Loss, resumed.Report.Loss);
-        Assert.Equal(Weights(straight2.Checkpoint), Weights(resumed.Checkpoint));
-        Assert.NotEqual(Weights(straight1.Checkpoint!), Weights(straight2.Checkpoint));
+        Assert.Equal(State(straight2.Checkpoint), State(resumed.Checkpoint));
+        Assert.NotEqual(State(straight1.Checkpoint!), State(straight2.Checkpoint));
+    }
+
+    [Fact]
+    public void TrainEpoch_Checkpoint_CarriesTheNetworkAndTheRunLengthTheScheduleNeeds()
+    {
+        var options = SmallRunOf(TrainingRecipe.Fast);
+        var trainer = new EpochTrainer(options);
+
+        var first = trainer.TrainEpoch(Subset(640), null, null, CancellationToken.None).Checkpoint!;
+        var restored = TrainingCheckpoint.FromBytes(first.ToBytes());
+        // Options for a longer run do not change a run already under way.
+        var resumed = new EpochTrainer(options with { Epochs = 10 }).TrainEpoch(Subset(640), restored, null, CancellationToken.None).Checkpoint!;
+
+        Assert.Equal(options.Architecture, restored.Architecture);
+        Assert.Equal(3 * 10, restored.TotalSteps);
+        Assert.Equal(10, restored.Step);
+        Assert.Equal(3 * 10, resumed.TotalSteps);
+        Assert.Equal(20, resumed.Step);
+    }
+
+    [Fact]
+    public void TrainEpoch_BatchNormalisedNetwork_KeepsRunningStatisticsInTheCheckpoint()
+    {
+        var trainer = new EpochTrainer(SmallRun);
+
+        var checkpoint = trainer.TrainEpoch(Subset(640), null, null, CancellationToken.None).Checkpoint!;
+        using var model = checkpoint.RestoreModel();
+        var norm = model.Layers.Select(layer => layer.Layer).OfType<TorchSharp.Modules.BatchNorm2d>().First();
+
+        // Fresh statistics are mean 0 and variance 1; after an epoch on real images they are not.
+        Assert.NotEqual(0f, norm.running_mean!.abs().sum().item<float>());
+        Assert.NotEqual(norm.running_var!.numel(), (long)Math.Round(norm.running_var.sum().item<float>()));
     }
 
     [Fact]
@@ -126,9 +167,11 @@ public sealed class EpochTrainerTests(MnistFixture mnist)
         return DisposeScopeManager.Statistics.ThreadTotalLiveCount - before;
     }
 
-    private static float[] Weights(TrainingCheckpoint checkpoint)
+    // Weights and buffers (batch normalisation's running statistics).
+    private static float[] State(TrainingCheckpoint checkpoint)
     {
         using var model = checkpoint.RestoreModel();
-        return model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        return model.parameters().Concat(model.buffers().Where(b => b.dtype == ScalarType.Float32))
+            .SelectMany(p => p.data<float>().ToArray()).ToArray();
     }
 }

@@ -1,0 +1,28 @@
+namespace Digit.Training.Training;
+
+/// <summary>
+/// How far each training image is distorted, drawn uniformly per image and per epoch from the seed: the way people
+/// draw differs from MNIST in slant, size, position and pen width. Angles in degrees, shifts in pixels of the
+/// 28x28 image; a stroke change of +1 is one pixel of dilation all round, -1 one pixel of erosion.
+/// </summary>
+public sealed record AugmentationOptions(
+    double MaxRotationDegrees = 10,
+    double MaxShear = 0.2,
+    double MinScale = 0.85,
+    double MaxScale = 1.1,
+    double MaxShiftPixels = 2,
+    double MinStrokeChange = -0.5,
+    double MaxStrokeChange = 1)
+{
+    public void Validate()
+    {
+        if (MaxRotationDegrees is < 0 or > 90) throw new ArgumentOutOfRangeException(nameof(MaxRotationDegrees), MaxRotationDegrees, "Rotate by 0 to 90 degrees.");
+        if (MaxShear is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(MaxShear), MaxShear, "Shear by 0 to 1.");
+        if (MinScale <= 0 || MaxScale < MinScale) throw new ArgumentOutOfRangeException(nameof(MinScale), "Scales are positive, the minimum no larger than the maximum.");
+        if (MaxShiftPixels is < 0 or > 14) throw new ArgumentOutOfRangeException(nameof(MaxShiftPixels), MaxShiftPixels, "Shift by 0 to 14 pixels.");
+        if (MinStrokeChange < -1 || MaxStrokeChange > 1 || MaxStrokeChange < MinStrokeChange)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinStrokeChange), "Stroke changes lie in -1..1, the minimum no larger than the maximum.");
+        }
+    }
+}
