@@ -1,21 +1,27 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using Digit.Training.Training;
 using Microsoft.Extensions.Configuration;
 
 namespace Digit.Backend.Hosting;
 
 /// <summary>What a retrain run does, and the MNIST files it reads.</summary>
-public sealed class RetrainOptions
+public sealed class RetrainOptions : ICheckedSettings
 {
-    /// <summary>Epochs of a retrain run.</summary>
-    [ConfigurationKeyName("TRAINING_EPOCHS"), Range(1, 100)]
-    [Description("epochs of a retrain run")]
-    public int Epochs { get; set; } = 3;
+    /// <summary>The training recipe, by name (see <see cref="TrainingRecipe"/>); case does not matter.</summary>
+    [ConfigurationKeyName("TRAINING_RECIPE")]
+    [Description("training recipe: fast (small batch-normalised network, one-cycle learning rate, augmented, 1 epoch) or classic (the old service's network and schedule, 3 epochs)")]
+    public string Recipe { get; set; } = nameof(TrainingRecipe.Fast).ToLowerInvariant();
 
-    /// <summary>Samples per optimizer step.</summary>
+    /// <summary>Epochs of a retrain run; unset: the recipe's.</summary>
+    [ConfigurationKeyName("TRAINING_EPOCHS"), Range(1, 100)]
+    [Description("epochs of a retrain run; unset = the recipe's (fast 1, classic 3)")]
+    public int? Epochs { get; set; }
+
+    /// <summary>Samples per optimizer step; unset: the recipe's.</summary>
     [ConfigurationKeyName("TRAINING_BATCH_SIZE"), Range(1, 60_000)]
-    [Description("samples per optimizer step")]
-    public int BatchSize { get; set; } = 128;
+    [Description("samples per optimizer step; unset = the recipe's (fast 256, classic 128)")]
+    public int? BatchSize { get; set; }
 
     /// <summary>Seed of the weights, shuffle and dropout.</summary>
     [ConfigurationKeyName("TRAINING_SEED"), Range(0, int.MaxValue)]
@@ -44,4 +50,30 @@ public sealed class RetrainOptions
     [ConfigurationKeyName("MNIST_PATH"), ContentPath, Required]
     [Description("folder of the four MNIST IDX files")]
     public string MnistPath { get; set; } = "data/mnist";
+
+    /// <summary>The recipe's training options with these settings applied.</summary>
+    public TrainingOptions ToTrainingOptions()
+    {
+        var options = TrainingOptions.For(ParseRecipe() ?? throw new InvalidOperationException($"TRAINING_RECIPE '{Recipe}' is not a recipe."));
+        return options with
+        {
+            Epochs = Epochs ?? options.Epochs,
+            BatchSize = BatchSize ?? options.BatchSize,
+            Seed = Seed,
+            Threads = Threads,
+        };
+    }
+
+    public IEnumerable<string> Problems()
+    {
+        if (ParseRecipe() is null)
+        {
+            yield return $"TRAINING_RECIPE is '{Recipe}': expected one of {string.Join(", ", Enum.GetNames<TrainingRecipe>().Select(name => name.ToLowerInvariant()))}.";
+        }
+    }
+
+    // Names only: Enum.TryParse alone would also take numbers.
+    private TrainingRecipe? ParseRecipe() =>
+        Enum.GetValues<TrainingRecipe>().Select(recipe => (TrainingRecipe?)recipe)
+            .FirstOrDefault(recipe => string.Equals(recipe.ToString(), Recipe?.Trim(), StringComparison.OrdinalIgnoreCase));
 }

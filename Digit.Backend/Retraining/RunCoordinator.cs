@@ -43,7 +43,7 @@ public sealed class RunCoordinator(
     /// <summary>Begins a run with the configured settings and has <paramref name="executor"/> start it.</summary>
     public async Task<StartResult> StartAsync(IRetrainExecutor executor, CancellationToken cancellationToken)
     {
-        var settings = retrain.Value;
+        var settings = retrain.Value.ToTrainingOptions();
         var input = new RetrainInput(NewRunId(), settings.Epochs, settings.BatchSize, settings.Seed);
         if (!await TryBeginAsync(input, executor, cancellationToken))
         {

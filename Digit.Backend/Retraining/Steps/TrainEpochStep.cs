@@ -49,14 +49,19 @@ public sealed class TrainEpochStep(
             return new EpochOutcome(request.Epoch, StepEnd.Done, checkpoint.LastEpochLoss, checkpoint.LastEpochAccuracy, 0);
         }
 
-        var trainer = new EpochTrainer(new TrainingOptions
+        var options = retrain.Value.ToTrainingOptions() with
         {
             Epochs = request.MaxEpochs,
             BatchSize = request.BatchSize,
             Seed = request.Seed,
-            Threads = retrain.Value.Threads,
             ProgressEveryBatches = 5,
-        });
+        };
+        if (checkpoint is not null && checkpoint.Architecture != options.Architecture)
+        {
+            throw new InvalidOperationException(
+                $"Run {request.RunId} began with the {checkpoint.Architecture} network, but TRAINING_RECIPE now gives {options.Architecture}; start a new run.");
+        }
+        var trainer = new EpochTrainer(options);
         double? previousAccuracy = checkpoint?.LastEpochAccuracy;
         guard.Report(new TrainingProgress(request.MaxEpochs, 0, request.Epoch - 1, previousAccuracy));
         var progress = new SynchronousProgress<EpochProgress>(p =>

@@ -18,15 +18,46 @@ internal static class PipelineCommand
     {
         var mnist = CommonOptions.Mnist();
         var model = CommonOptions.Model();
+        var baseline = CommonOptions.Baseline();
         var iterations = new Option<int>("--iterations") { Description = "Timed calls per payload", DefaultValueFactory = _ => 20_000 };
         var digits = new Option<int>("--digits") { Description = "Distinct MNIST test digits the calls cycle through", DefaultValueFactory = _ => 100 };
-        var command = new Command("pipeline", "In-process decode+preprocess+infer latency on one thread") { mnist, model, iterations, digits };
-        command.SetAction(result => Run(
-            BenchPaths.MnistFolder(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(iterations), result.GetValue(digits)));
+        var rounds = new Option<int>("--rounds") { Description = "Times each model is measured, alternating; medians are compared", DefaultValueFactory = _ => 3 };
+        var command = new Command("pipeline", "In-process decode+preprocess+infer latency on one thread: the baseline model and the model, alternating")
+        {
+            mnist, model, baseline, iterations, digits, rounds,
+        };
+        command.SetAction(result =>
+        {
+            var folder = BenchPaths.MnistFolder(result.GetValue(mnist));
+            var paths = new[] { BenchPaths.Baseline(result.GetValue(baseline)), BenchPaths.Model(result.GetValue(model)) };
+            var p50 = paths.Select(_ => new List<(double A, double Onnx)>()).ToArray();
+            for (var round = 0; round < result.GetValue(rounds); round++)
+            {
+                for (var m = 0; m < paths.Length; m++)
+                {
+                    p50[m].Add(Run(folder, paths[m], result.GetValue(iterations), result.GetValue(digits)));
+                }
+            }
+            var (oldA, newA) = (Median(p50[0].Select(p => p.A)), Median(p50[1].Select(p => p.A)));
+            var table = new FigureTable($"pipeline: median over {p50[0].Count} rounds of each model's p50 (µs)");
+            table.Add($"(a) baseline {Path.GetFileName(paths[0])}", $"{oldA:F1}");
+            table.Add($"(a) model {Path.GetFileName(paths[1])}", $"{newA:F1}", "≤ baseline", newA <= oldA);
+            table.Add($"ONNX Runtime alone: baseline", $"{Median(p50[0].Select(p => p.Onnx)):F1}");
+            table.Add($"ONNX Runtime alone: model", $"{Median(p50[1].Select(p => p.Onnx)):F1}");
+            table.Write();
+            return 0;
+        });
         return command;
     }
 
-    private static int Run(string mnistFolder, string modelPath, int iterations, int digitCount)
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
+    /// <summary>Prints one model's figures; returns the p50 of payload (a) and of ONNX Runtime alone (µs).</summary>
+    private static (double A, double Onnx) Run(string mnistFolder, string modelPath, int iterations, int digitCount)
     {
         var test = MnistFiles.LoadTest(mnistFolder);
         using var model = new InProcessModel(modelPath);
@@ -44,7 +75,7 @@ internal static class PipelineCommand
         var decode = Measure(iterations, i => DrawingDecoder.Decode(frontend[i % digitCount]));
         var preprocess = Measure(iterations, i => DrawingPreprocessor.Preprocess(decoded[i % digitCount]));
 
-        var table = new FigureTable("pipeline: decode + preprocess + infer, one thread (µs)");
+        var table = new FigureTable($"pipeline: decode + preprocess + infer, one thread (µs), {Path.GetFileName(modelPath)}");
         table.Add("(a) 28×28 frontend PNG: p50", $"{a.P50Microseconds:F1}", $"≤ {TargetP50Microseconds} µs", a.P50Microseconds <= TargetP50Microseconds);
         table.Add("(a) p99", $"{a.P99Microseconds:F1}");
         table.Add("(a) mean", $"{a.MeanMicroseconds:F1}");
@@ -57,7 +88,7 @@ internal static class PipelineCommand
         table.Write();
         var gcs = GC.CollectionCount(0);
         Console.WriteLine($"gen0 collections during the run: {gcs}; allocated {GC.GetTotalAllocatedBytes() / 1e6:F0} MB in total");
-        return 0;
+        return (a.P50Microseconds, onnx.P50Microseconds);
     }
 
     /// <summary>Runs <paramref name="call"/> a tenth of <paramref name="iterations"/> times to warm up, then times each of <paramref name="iterations"/> calls.</summary>

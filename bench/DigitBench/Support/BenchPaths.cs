@@ -31,4 +31,8 @@ internal static class BenchPaths
     /// <summary>--model, else the shipped models/digits.onnx.</summary>
     public static string Model(string? option) =>
         string.IsNullOrEmpty(option) ? Path.Combine(RepositoryRoot(), "models", "digits.onnx") : Path.GetFullPath(option);
+
+    /// <summary>--baseline, else bench/models/classic-digits.onnx: the model shipped before issue 11, kept to compare against.</summary>
+    public static string Baseline(string? option) =>
+        string.IsNullOrEmpty(option) ? Path.Combine(RepositoryRoot(), "bench", "models", "classic-digits.onnx") : Path.GetFullPath(option);
 }

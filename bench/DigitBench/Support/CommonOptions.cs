@@ -15,6 +15,11 @@ internal static class CommonOptions
         Description = "ONNX model to run (default: models/digits.onnx)",
     };
 
+    public static Option<string> Baseline() => new("--baseline")
+    {
+        Description = "ONNX model to compare against in the same run (default: bench/models/classic-digits.onnx, the model shipped before issue 11)",
+    };
+
     public static Option<int> Seed() => new("--seed")
     {
         Description = "Seed of every random choice",
