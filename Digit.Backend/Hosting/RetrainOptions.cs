@@ -23,6 +23,11 @@ public sealed class RetrainOptions : ICheckedSettings
     [Description("samples per optimizer step; unset = the recipe's (fast 256, classic 128)")]
     public int? BatchSize { get; set; }
 
+    /// <summary>Whether training images are distorted the way people draw; unset: the recipe's (off for both).</summary>
+    [ConfigurationKeyName("TRAINING_AUGMENT")]
+    [Description("distort training images as people draw (slant, size, position, pen width); unset = the recipe's (off); worth it for runs of several epochs")]
+    public bool? Augment { get; set; }
+
     /// <summary>Seed of the weights, shuffle and dropout.</summary>
     [ConfigurationKeyName("TRAINING_SEED"), Range(0, int.MaxValue)]
     [Description("seed of weights, shuffle and dropout")]
@@ -59,6 +64,12 @@ public sealed class RetrainOptions : ICheckedSettings
         {
             Epochs = Epochs ?? options.Epochs,
             BatchSize = BatchSize ?? options.BatchSize,
+            Augmentation = Augment switch
+            {
+                true => options.Augmentation ?? new AugmentationOptions(),
+                false => null,
+                null => options.Augmentation,
+            },
             Seed = Seed,
             Threads = Threads,
         };

@@ -61,18 +61,19 @@ internal static class BenchCommand
     private static IReadOnlyList<(string Name, TrainingOptions Options)> Candidates(TrainingOptions given)
     {
         var fast = new TrainingOptions { Seed = given.Seed, Threads = given.Threads };
-        var plain = fast with { Augmentation = null };
+        var oneEpoch = fast with { Epochs = 1, LabelSmoothing = 0, Schedule = new OneCycle(Peak: 0.01) };
         return
         [
             ("classic", TrainingOptions.For(TrainingRecipe.Classic) with { Seed = given.Seed, Threads = given.Threads }),
-            ("classic+BN 1-cycle", plain with { Architecture = CnnArchitecture.ClassicNormalised }),
-            ("compact16", plain with { Architecture = CnnArchitecture.Compact16 }),
-            ("narrow16", plain with { Architecture = CnnArchitecture.Narrow16 }),
-            ("strided16", plain with { Architecture = CnnArchitecture.Strided16 }),
-            ("strided24", plain with { Architecture = CnnArchitecture.Strided24 }),
-            ("strided16 b512", plain with { Architecture = CnnArchitecture.Strided16, BatchSize = 512, Schedule = new OneCycle(Peak: 0.02) }),
-            ("strided16+aug", fast with { Architecture = CnnArchitecture.Strided16 }),
-            ("narrow16+aug", fast with { Architecture = CnnArchitecture.Narrow16 }),
+            ("classic+BN 1 ep", oneEpoch with { Architecture = CnnArchitecture.ClassicNormalised }),
+            ("compact16 1 ep", oneEpoch with { Architecture = CnnArchitecture.Compact16 }),
+            ("narrow16 1 ep", oneEpoch with { Architecture = CnnArchitecture.Narrow16 }),
+            ("narrow16+aug 1 ep", oneEpoch with { Architecture = CnnArchitecture.Narrow16, Augmentation = new AugmentationOptions() }),
+            ("strided16 1 ep", oneEpoch with { Architecture = CnnArchitecture.Strided16 }),
+            ("strided16 2 ep", fast with { Architecture = CnnArchitecture.Strided16, LabelSmoothing = 0, Schedule = new OneCycle(Peak: 0.01) }),
+            ("strided16 2 ep LS", fast with { Architecture = CnnArchitecture.Strided16 }),
+            ("strided16+aug 2 ep LS", fast with { Architecture = CnnArchitecture.Strided16, Augmentation = new AugmentationOptions() }),
+            ("strided16wide 2 ep LS (fast)", fast),
         ];
     }
 

@@ -13,6 +13,7 @@ internal sealed class CliOptions
     public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Samples per optimizer step (default: the recipe's)" };
     public Option<CnnArchitecture?> Architecture { get; } = new("--architecture") { Description = "Network (default: the recipe's)" };
     public Option<double?> LearningRate { get; } = new("--learning-rate") { Description = "Peak (one-cycle) or initial (staircase) learning rate (default: the recipe's)" };
+    public Option<double?> LabelSmoothing { get; } = new("--label-smoothing") { Description = "Label smoothing (default: the recipe's)" };
     public Option<bool?> Augment { get; } = new("--augment") { Description = "Distort training images (default: the recipe's)" };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for weights, shuffle, dropout and augmentation", DefaultValueFactory = _ => new TrainingOptions().Seed };
     public Option<int> Threads { get; } = new("--threads") { Description = "libtorch threads (0 = every core)", DefaultValueFactory = _ => 0 };
@@ -40,6 +41,7 @@ internal sealed class CliOptions
                 },
             };
         }
+        if (result.GetValue(LabelSmoothing) is { } smoothing) options = options with { LabelSmoothing = smoothing };
         if (result.GetValue(Augment) is { } augment) options = options with { Augmentation = augment ? new AugmentationOptions() : null };
         return options;
     }
@@ -53,6 +55,7 @@ internal sealed class CliOptions
         command.Add(BatchSize);
         command.Add(Architecture);
         command.Add(LearningRate);
+        command.Add(LabelSmoothing);
         command.Add(Augment);
         command.Add(Seed);
         command.Add(Threads);

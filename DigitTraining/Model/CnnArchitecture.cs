@@ -29,4 +29,7 @@ public enum CnnArchitecture
 
     /// <summary>Like <see cref="Strided16"/> with 24, 48 and 64 channels.</summary>
     Strided24 = 7,
+
+    /// <summary>Like <see cref="Strided16"/> with 16, 48 and 96 channels: wider only where the images are small. The fast recipe's network.</summary>
+    Strided16Wide = 8,
 }

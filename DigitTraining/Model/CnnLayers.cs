@@ -39,6 +39,7 @@ internal static class CnnLayers
         CnnArchitecture.Narrow24 => ThreeBlocks(24, 48, 64, padding: 0, lastPool: false, features: 64 * 3 * 3),
         CnnArchitecture.Strided16 => Strided(16, 32, 64),
         CnnArchitecture.Strided24 => Strided(24, 48, 64),
+        CnnArchitecture.Strided16Wide => Strided(16, 48, 96),
         _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "Unknown network."),
     };
 

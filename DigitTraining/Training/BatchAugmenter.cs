@@ -5,8 +5,8 @@ using static TorchSharp.torch.nn.functional;
 namespace Digit.Training.Training;
 
 /// <summary>
-/// Distorts a batch [N, 1, 28, 28] with tensor operations only: a per-image pen width change (a blend towards a
-/// 3x3 dilation or erosion) and a per-image affine map (rotation, shear, scale, shift) resampled bilinearly.
+/// Distorts a batch [N, 1, 28, 28] with tensor operations only: a per-image pen width change (a blend towards one
+/// or two 3x3 dilations, or an erosion) and a per-image affine map (rotation, shear, scale, shift) resampled bilinearly.
 /// Every random number comes from libtorch's generator, so a seeded epoch distorts the same way again.
 /// </summary>
 internal static class BatchAugmenter
@@ -40,12 +40,16 @@ internal static class BatchAugmenter
         return warped.MoveToOuterDisposeScope();
     }
 
-    // change > 0 blends towards the dilated image, change < 0 towards the eroded one.
+    // change in 0..1 blends towards the image dilated once, 1..2 on towards it dilated twice, change < 0 towards the eroded one.
     private static Tensor ChangeStrokes(Tensor images, Tensor change)
     {
         var dilated = Neighbourhood(images, maximum);
+        var dilatedTwice = Neighbourhood(dilated, maximum);
         var eroded = Neighbourhood(images, minimum);
-        return images + change.clamp_min(0) * (dilated - images) + (-change).clamp_min(0) * (eroded - images);
+        return images
+            + change.clamp(0, 1) * (dilated - images)
+            + (change - 1).clamp(0, 1) * (dilatedTwice - dilated)
+            + (-change).clamp(0, 1) * (eroded - images);
     }
 
     // The 3x3 maximum (or minimum) around each pixel, outside the image counting as background, as a row pass and

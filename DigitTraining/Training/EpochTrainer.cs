@@ -83,7 +83,7 @@ public sealed class EpochTrainer
                 var target = targets.index_select(0, indices);
                 optimizer.zero_grad();
                 var logits = model.call(input);
-                var loss = torch.nn.functional.cross_entropy(logits, target);
+                var loss = torch.nn.functional.cross_entropy(logits, target, label_smoothing: _options.LabelSmoothing);
                 loss.backward();
                 optimizer.step();
                 lossSum += loss.item<float>() * count;

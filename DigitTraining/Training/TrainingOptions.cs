@@ -8,13 +8,19 @@ namespace Digit.Training.Training;
 /// </summary>
 public sealed record TrainingOptions
 {
-    public CnnArchitecture Architecture { get; init; } = CnnArchitecture.Narrow16;
-    public int Epochs { get; init; } = 1;
+    public CnnArchitecture Architecture { get; init; } = CnnArchitecture.Strided16Wide;
+    public int Epochs { get; init; } = 2;
     public int BatchSize { get; init; } = 256;
-    public LearningRateSchedule Schedule { get; init; } = new OneCycle(Peak: 0.01);
+    public LearningRateSchedule Schedule { get; init; } = new OneCycle(Peak: 0.02);
 
-    /// <summary>Random distortions of each training batch, or null for none.</summary>
-    public AugmentationOptions? Augmentation { get; init; } = new();
+    /// <summary>Share of the target probability spread evenly over all classes (0 = plain one-hot targets).</summary>
+    public double LabelSmoothing { get; init; } = 0.1;
+
+    /// <summary>
+    /// Random distortions of each training batch, or null for none. Off by default: in a 2-epoch run they cost more
+    /// test accuracy than they give; over 10 or more epochs they add accuracy and make drawings read well.
+    /// </summary>
+    public AugmentationOptions? Augmentation { get; init; }
 
     public int Seed { get; init; } = 42;
 
@@ -36,6 +42,7 @@ public sealed record TrainingOptions
             Epochs = 3,
             BatchSize = 128,
             Schedule = new StaircaseDecay(Initial: 1e-3, Factor: 0.93, Every: 400),
+            LabelSmoothing = 0,
             Augmentation = null,
         },
         _ => throw new ArgumentOutOfRangeException(nameof(recipe), recipe, "Unknown recipe."),
@@ -52,6 +59,7 @@ public sealed record TrainingOptions
         ArgumentNullException.ThrowIfNull(Schedule);
         Schedule.Validate();
         Augmentation?.Validate();
+        if (LabelSmoothing is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, "Smooth labels by 0 up to (not including) 1.");
         if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Use 0 for every core, or a positive count.");
         if (ProgressEveryBatches < 1) throw new ArgumentOutOfRangeException(nameof(ProgressEveryBatches), ProgressEveryBatches, "Report every one batch or more.");
     }

@@ -1,0 +1,51 @@
+using Digit.Backend.Hosting;
+using Digit.Training.Model;
+using Digit.Training.Training;
+
+namespace Digit.Backend.Tests.Hosting;
+
+public sealed class RetrainOptionsTests
+{
+    [Fact]
+    public void ToTrainingOptions_Defaults_AreTheFastRecipe()
+    {
+        var options = new RetrainOptions().ToTrainingOptions();
+
+        Assert.Equal(TrainingOptions.For(TrainingRecipe.Fast) with { Seed = 42 }, options);
+        Assert.Empty(new RetrainOptions().Problems());
+    }
+
+    [Fact]
+    public void ToTrainingOptions_ClassicRecipe_IsTheOldServicesRecipeWithItsThreeEpochs()
+    {
+        var options = new RetrainOptions { Recipe = " Classic " }.ToTrainingOptions();
+
+        Assert.Equal(CnnArchitecture.Classic, options.Architecture);
+        Assert.Equal(3, options.Epochs);
+        Assert.Equal(128, options.BatchSize);
+        Assert.IsType<StaircaseDecay>(options.Schedule);
+    }
+
+    [Fact]
+    public void ToTrainingOptions_SetValues_OverrideTheRecipes()
+    {
+        var options = new RetrainOptions { Epochs = 12, BatchSize = 64, Augment = true, Seed = 3, Threads = 1 }.ToTrainingOptions();
+
+        Assert.Equal(12, options.Epochs);
+        Assert.Equal(64, options.BatchSize);
+        Assert.NotNull(options.Augmentation);
+        Assert.Equal(3, options.Seed);
+        Assert.Equal(1, options.Threads);
+    }
+
+    [Theory]
+    [InlineData("quick")]
+    [InlineData("1")]
+    [InlineData("")]
+    public void Problems_UnknownRecipe_NamesTheSettingAndTheRecipes(string recipe)
+    {
+        var problem = Assert.Single(new RetrainOptions { Recipe = recipe }.Problems());
+
+        Assert.Equal($"TRAINING_RECIPE is '{recipe}': expected one of fast, classic.", problem);
+    }
+}
