@@ -17,6 +17,7 @@ namespace Digit.Training.Cli;
 internal static class BenchCommand
 {
     private const double RequiredShareOfSeeds = 0.9;
+    private const double MaxAugmentationCost = 0.15;
 
     public static Command Create()
     {
@@ -24,8 +25,9 @@ internal static class BenchCommand
         var compare = new Option<bool>("--compare") { Description = "Run the classic recipe and the given options (default: the fast recipe) in one process" };
         var sweep = new Option<bool>("--sweep") { Description = "Run every candidate recipe of the comparison in bench/README.md in one process" };
         var seeds = new Option<int>("--seeds") { Description = "Train the given options with seeds 1..N and check that 9 in 10 reach 99.0 %", DefaultValueFactory = _ => 0 };
-        var rounds = new Option<int>("--rounds") { Description = "With --compare: repeat both runs this many times, alternating, and report medians", DefaultValueFactory = _ => 1 };
-        var command = new Command("bench", "Train on the full 60k set and print speed, accuracy and memory figures") { compare, sweep, seeds, rounds };
+        var augmentationCost = new Option<bool>("--augmentation-cost") { Description = "Train the given options without and with augmentation, alternating, and print what it adds per epoch" };
+        var rounds = new Option<int>("--rounds") { Description = "With --compare or --augmentation-cost: repeat both runs this many times, alternating, and report medians", DefaultValueFactory = _ => 1 };
+        var command = new Command("bench", "Train on the full 60k set and print speed, accuracy and memory figures") { compare, sweep, seeds, augmentationCost, rounds };
         options.AddTo(command);
         command.SetAction((result, cancellationToken) =>
         {
@@ -36,6 +38,12 @@ internal static class BenchCommand
             if (result.GetValue(seeds) is > 0 and var count)
             {
                 code = SeedCheck(training, data, count, cancellationToken);
+            }
+            else if (result.GetValue(augmentationCost))
+            {
+                var plain = training with { Augmentation = null };
+                var augmented = training with { Augmentation = training.Augmentation ?? new AugmentationOptions() };
+                code = Compare([("plain", plain), ("augmented", augmented)], data, matmul, result.GetValue(rounds), cancellationToken);
             }
             else if (result.GetValue(sweep))
             {
@@ -128,8 +136,16 @@ internal static class BenchCommand
             var targetRatio = oldTarget.Concat(nowTarget).All(s => s is not null)
                 ? $"{Median(oldTarget.Select(s => s!.Value)) / Median(nowTarget.Select(s => s!.Value)):F2}×"
                 : "n/a (one of them did not reach 99.0 %)";
-            Console.WriteLine($"{now.Key} vs {old.Key}: run (train + evaluate + export) {runRatio:F2}× sooner (target ≥ 4×: {(runRatio >= 4 ? "✓" : "✗")}); " +
-                $"time to 99.0 % {targetRatio}; seconds per epoch {epochRatio:F2}× fewer");
+            if (now.First().Options.Augmentation is not null && old.First().Options.Augmentation is null)
+            {
+                var cost = 1 / epochRatio - 1;
+                Console.WriteLine($"augmentation adds {cost:P1} to the median epoch (target ≤ {MaxAugmentationCost:P0}: {(cost <= MaxAugmentationCost ? "✓" : "✗")})");
+            }
+            else
+            {
+                Console.WriteLine($"{now.Key} vs {old.Key}: run (train + evaluate + export) {runRatio:F2}× sooner (target ≥ 4×: {(runRatio >= 4 ? "✓" : "✗")}); " +
+                    $"time to 99.0 % {targetRatio}; seconds per epoch {epochRatio:F2}× fewer");
+            }
         }
         return 0;
     }

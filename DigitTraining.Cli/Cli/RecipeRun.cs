@@ -82,6 +82,7 @@ internal static class RecipeRun
             StaircaseDecay decay => $"staircase {decay.Initial:G3}×{decay.Factor:G3}/{decay.Every}",
             var other => other.GetType().Name,
         };
-        return $"{options.Architecture}, batch {options.BatchSize}, {options.Epochs} ep, {schedule}, {(options.Augmentation is null ? "no aug" : "aug")}";
+        var smoothing = options.LabelSmoothing > 0 ? $", LS {options.LabelSmoothing:G2}" : "";
+        return $"{options.Architecture}, batch {options.BatchSize}, {options.Epochs} ep, {schedule}{smoothing}, {(options.Augmentation is null ? "no aug" : "aug")}";
     }
 }

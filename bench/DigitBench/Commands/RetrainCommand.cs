@@ -35,8 +35,8 @@ internal static class RetrainCommand
         var redis = new Option<string?>("--redis") { Description = "REDIS_URL for the server (default: $REDIS_URL, else in-memory state)" };
         var recipes = new Option<string[]>("--recipe")
         {
-            Description = "TRAINING_RECIPE of each measured run, in order; 'default' leaves it unset (repeatable; default: default, classic)",
-            DefaultValueFactory = _ => ["default", "classic"],
+            Description = "TRAINING_RECIPE of each measured run, in order, each on a fresh server; 'default' leaves it unset (repeatable; default: default, classic, default, classic, default)",
+            DefaultValueFactory = _ => ["default", "classic", "default", "classic", "default"],
             AllowMultipleArgumentsPerToken = true,
         };
         var epochs = new Option<int?>("--epochs") { Description = "TRAINING_EPOCHS for every run (default: unset, each recipe's own)" };
@@ -61,18 +61,27 @@ internal static class RetrainCommand
             var seconds = await RunRecipeAsync(settings, recipe == "default" ? null : recipe, stops: i == 0 ? settings.Stops : 0, cancellationToken);
             measured.Add((recipe, seconds));
         }
-        if (measured.Count >= 2)
+        var byRecipe = measured.GroupBy(run => run.Recipe).Select(group => (Recipe: group.Key, Seconds: group.Select(run => run.Seconds).ToArray())).ToArray();
+        if (byRecipe.Length >= 2)
         {
-            var table = new FigureTable("retrain: 202 → completed, recipes compared in this run");
-            var first = measured[0];
-            foreach (var (recipe, seconds) in measured.Skip(1))
+            var table = new FigureTable("retrain: 202 → completed, recipes compared in this run (median of each recipe's runs)");
+            var (firstRecipe, firstSeconds) = byRecipe[0];
+            table.Add($"{firstRecipe} (s) [{string.Join(", ", firstSeconds.Select(s => $"{s:F1}"))}]", $"{Median(firstSeconds):F1}");
+            foreach (var (recipe, seconds) in byRecipe.Skip(1))
             {
-                var ratio = seconds / first.Seconds;
-                table.Add($"{recipe} / {first.Recipe} (times as long)", $"{ratio:F2}", $"≥ {TargetSpeedUp}", ratio >= TargetSpeedUp);
+                table.Add($"{recipe} (s) [{string.Join(", ", seconds.Select(s => $"{s:F1}"))}]", $"{Median(seconds):F1}");
+                var ratio = Median(seconds) / Median(firstSeconds);
+                table.Add($"{recipe} / {firstRecipe} (times as long)", $"{ratio:F2}", $"≥ {TargetSpeedUp}", ratio >= TargetSpeedUp);
             }
             table.Write();
         }
         return 0;
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>One server with <paramref name="recipe"/> (null: the default): a full run, then <paramref name="stops"/> stopped runs. Returns the run's seconds.</summary>
