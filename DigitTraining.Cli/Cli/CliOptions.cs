@@ -15,6 +15,12 @@ internal sealed class CliOptions
     public Option<double?> LearningRate { get; } = new("--learning-rate") { Description = "Peak (one-cycle) or initial (staircase) learning rate (default: the recipe's)" };
     public Option<double?> LabelSmoothing { get; } = new("--label-smoothing") { Description = "Label smoothing (default: the recipe's)" };
     public Option<bool?> Augment { get; } = new("--augment") { Description = "Distort training images (default: the recipe's)" };
+    public Option<double[]> AugmentationRanges { get; } = new("--augmentation-ranges")
+    {
+        Description = "With augmentation: max rotation (degrees), max shear, min scale, max scale, max shift (pixels), min stroke change, max stroke change",
+        AllowMultipleArgumentsPerToken = true,
+        Arity = new ArgumentArity(7, 7),
+    };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for weights, shuffle, dropout and augmentation", DefaultValueFactory = _ => new TrainingOptions().Seed };
     public Option<int> Threads { get; } = new("--threads") { Description = "libtorch threads (0 = every core)", DefaultValueFactory = _ => 0 };
     public Option<string> Mnist { get; } = new("--mnist") { Description = $"Folder of the MNIST IDX files (default: ${MnistFiles.FolderVariable} or {MnistFiles.DefaultFolder})" };
@@ -43,6 +49,10 @@ internal sealed class CliOptions
         }
         if (result.GetValue(LabelSmoothing) is { } smoothing) options = options with { LabelSmoothing = smoothing };
         if (result.GetValue(Augment) is { } augment) options = options with { Augmentation = augment ? new AugmentationOptions() : null };
+        if (result.GetValue(AugmentationRanges) is [var rotation, var shear, var minScale, var maxScale, var shift, var minStroke, var maxStroke] && options.Augmentation is not null)
+        {
+            options = options with { Augmentation = new AugmentationOptions(rotation, shear, minScale, maxScale, shift, minStroke, maxStroke) };
+        }
         return options;
     }
 
@@ -57,6 +67,7 @@ internal sealed class CliOptions
         command.Add(LearningRate);
         command.Add(LabelSmoothing);
         command.Add(Augment);
+        command.Add(AugmentationRanges);
         command.Add(Seed);
         command.Add(Threads);
         command.Add(Mnist);

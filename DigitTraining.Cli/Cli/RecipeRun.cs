@@ -29,15 +29,6 @@ internal sealed record RunFigures(string Name, TrainingOptions Options, long Mul
     /// <summary>Training seconds until the end of the first epoch at or above 99.0 %, or null when none got there.</summary>
     public double? SecondsToTarget => Epochs.FirstOrDefault(e => e.TestAccuracy >= Target)?.TrainingSecondsSoFar;
 
-    public double MedianEpochSeconds
-    {
-        get
-        {
-            var seconds = Epochs.Select(e => e.Report.Duration.TotalSeconds).Order().ToArray();
-            return seconds.Length == 0 ? 0 : seconds[seconds.Length / 2];
-        }
-    }
-
     /// <summary>A training step costs about three forward passes (forward, and two products per layer backward); two FLOPs per multiply-add.</summary>
     public double TrainingFlopsPerSample => 3.0 * 2.0 * MultiplyAdds;
 }

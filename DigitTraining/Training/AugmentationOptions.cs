@@ -4,14 +4,15 @@ namespace Digit.Training.Training;
 /// How far each training image is distorted, drawn uniformly per image and per epoch from the seed: the way people
 /// draw differs from MNIST in slant, size, position and pen width. Angles in degrees, shifts in pixels of the
 /// 28x28 image; a stroke change of +1 is one pixel of dilation all round, +2 two pixels, -1 one pixel of erosion.
-/// The pen widths reach two pixels wider because people's pens (a fat marker on a small digit) do.
+/// The pen widths reach two pixels wider because people's pens (a fat marker on a small digit) do; the geometric
+/// ranges stay modest because the served pipeline already centres and scales each drawing as MNIST was.
 /// </summary>
 public sealed record AugmentationOptions(
-    double MaxRotationDegrees = 10,
-    double MaxShear = 0.2,
-    double MinScale = 0.85,
+    double MaxRotationDegrees = 8,
+    double MaxShear = 0.15,
+    double MinScale = 0.9,
     double MaxScale = 1.1,
-    double MaxShiftPixels = 2,
+    double MaxShiftPixels = 1.5,
     double MinStrokeChange = -0.5,
     double MaxStrokeChange = 2)
 {

@@ -13,11 +13,11 @@ public sealed class ShippedModelTests(MnistFixture mnist)
     private static string ShippedModel => MnistTestData.RepositoryFile(Path.Combine("models", "digits.onnx"));
 
     [Fact]
-    public void ShippedModel_OnTheMnistTestSet_ScoresAtLeastNinetyNinePercent()
+    public void ShippedModel_OnTheMnistTestSet_ScoresAtLeastNinetyNineAndAHalfPercent()
     {
         var accuracy = OnnxEvaluator.Accuracy(File.ReadAllBytes(ShippedModel), mnist.Data.Test);
 
-        Assert.True(accuracy >= 0.99, $"the shipped model scores {accuracy:P2} on the 10,000 test images");
+        Assert.True(accuracy >= 0.995, $"the shipped model scores {accuracy:P2} on the 10,000 test images");
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class ShippedModelTests(MnistFixture mnist)
 
         var info = OnnxModelInfo.FromMetadata(session.ModelMetadata.CustomMetadataMap);
 
-        Assert.InRange(info.TestAccuracy ?? 0, 0.992, 1.0);
-        Assert.True(info.Epochs >= 3);
+        Assert.InRange(info.TestAccuracy ?? 0, 0.995, 1.0);
+        Assert.True(info.Epochs >= 10);
     }
 }
