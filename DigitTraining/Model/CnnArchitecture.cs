@@ -15,9 +15,6 @@ public enum CnnArchitecture
     /// <summary>Three unpadded 3x3 convolutions of 16, 32 and 64 channels, each with batch normalisation, ReLU and 2x2 pooling except the last, then dense 10.</summary>
     Narrow16 = 3,
 
-    /// <summary>Like <see cref="Narrow16"/> with 24, 48 and 64 channels.</summary>
-    Narrow24 = 4,
-
     /// <summary>The classic network with batch normalisation after each convolution and no dropout.</summary>
     ClassicNormalised = 5,
 
