@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Digit.Backend.Retraining;
+using Digit.Backend.Runs;
 using Digit.Backend.Retraining.Steps;
 
 namespace Digit.LocalServer;

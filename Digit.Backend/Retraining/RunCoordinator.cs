@@ -77,7 +77,7 @@ public sealed class RunCoordinator(
     private async Task<bool> TryBeginAsync(RetrainInput input, IRetrainExecutor executor, CancellationToken cancellationToken)
     {
         var lease = runState.Value.Lease;
-        if (await runs.TryBeginAsync(input.RunId, input.Epochs, lease, cancellationToken))
+        if (await runs.TryBeginAsync(input, lease, cancellationToken))
         {
             return true;
         }
@@ -92,6 +92,6 @@ public sealed class RunCoordinator(
             logger.LogWarning("Run {RunId} was ended by its host without finishing; marked it interrupted", active);
             await models.DeleteCheckpointAsync(active, cancellationToken);
         }
-        return await runs.TryBeginAsync(input.RunId, input.Epochs, lease, cancellationToken);
+        return await runs.TryBeginAsync(input, lease, cancellationToken);
     }
 }

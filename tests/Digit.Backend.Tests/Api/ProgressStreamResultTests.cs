@@ -30,7 +30,7 @@ public sealed class ProgressStreamResultTests
     {
         var time = new FakeTimeProvider();
         var store = new InMemoryRunStore(time, NullLogger<InMemoryRunStore>.Instance);
-        await store.TryBeginAsync(RunId, 3, TimeSpan.FromMinutes(5), CancellationToken.None);
+        await store.TryBeginAsync(new RetrainInput(RunId, 3, 64, 42), TimeSpan.FromMinutes(5), CancellationToken.None);
         await store.HeartbeatAsync(RunId, new TrainingProgress(3, 40, 1, 0.975), CancellationToken.None);
         var reads = new RunEndingStore(store, endAfterRead);
         var body = new EventRecorder();
@@ -96,8 +96,8 @@ public sealed class ProgressStreamResultTests
             return value;
         }
 
-        public Task<bool> TryBeginAsync(string runId, int maxEpochs, TimeSpan lease, CancellationToken cancellationToken) =>
-            store.TryBeginAsync(runId, maxEpochs, lease, cancellationToken);
+        public Task<bool> TryBeginAsync(RetrainInput run, TimeSpan lease, CancellationToken cancellationToken) =>
+            store.TryBeginAsync(run, lease, cancellationToken);
 
         public Task<string?> GetActiveRunIdAsync(CancellationToken cancellationToken) => store.GetActiveRunIdAsync(cancellationToken);
 
