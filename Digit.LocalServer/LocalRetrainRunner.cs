@@ -44,7 +44,15 @@ internal sealed class LocalRetrainRunner(
         if (running.Length > 0)
         {
             logger.LogInformation("Stopping {Count} training run(s) before shutting down", running.Length);
-            await Task.WhenAll(running).WaitAsync(cancellationToken);
+            try
+            {
+                await Task.WhenAll(running).WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The run store cannot take the runs' ends now; their leases run out and the sweeper ends them.
+                logger.LogWarning("Training run(s) did not end before the shutdown deadline; they end as interrupted once their lease runs out");
+            }
         }
     }
 
@@ -64,7 +72,7 @@ internal sealed class LocalRetrainRunner(
         }
         try
         {
-            await finishStep.RunAsync(outcome, CancellationToken.None);
+            await finishStep.RunAsync(outcome, shutdown);
         }
         catch (Exception exception)
         {

@@ -1,3 +1,4 @@
+using Digit.Backend.Api;
 using Azure.Storage.Blobs;
 using Digit.Backend.Models;
 using Digit.Backend.Retraining;
@@ -52,6 +53,7 @@ public static class DigitServiceCollectionExtensions
         services.AddSingleton(CreateRunStore);
         services.AddHostedService<AbandonedRunSweeper>();
         services.AddSingleton<RunCoordinator>();
+        services.AddSingleton<LastKnownProgress>();
         services.AddSingleton<MnistDataSource>();
         services.AddSingleton<TrainEpochStep>();
         services.AddSingleton<PublishModelStep>();

@@ -12,6 +12,8 @@ namespace Digit.Backend.Runs;
 public sealed class AbandonedRunSweeper(IRunStore runs, IModelStore models, TimeProvider time, ILogger<AbandonedRunSweeper> logger)
     : BackgroundService
 {
+    private string? _lastFailure;
+
     /// <summary>The message of a run ended this way.</summary>
     public const string AbandonedMessage = "Training stopped unexpectedly: its worker stopped sending heartbeats.";
 
@@ -27,11 +29,16 @@ public sealed class AbandonedRunSweeper(IRunStore runs, IModelStore models, Time
             try
             {
                 await SweepAsync(stoppingToken);
+                _lastFailure = null;
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                // An outage of Redis or storage: the next tick tries again.
-                logger.LogWarning("Looking for abandoned training runs failed: {Reason}", exception.Message);
+                // An outage of Redis or storage: the next tick tries again; one line says so, not one a tick.
+                if (exception.Message != _lastFailure)
+                {
+                    _lastFailure = exception.Message;
+                    logger.LogWarning("Looking for abandoned training runs failed: {Reason}", exception.Message);
+                }
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
