@@ -193,6 +193,27 @@ public sealed class TemplateSettingsTests(CompiledTemplate template) : IClassFix
         Assert.DoesNotContain("listKeys(", (template.Main["outputs"]?.ToJsonString() ?? "") + (template.ModuleTemplate["outputs"]?.ToJsonString() ?? ""), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AzdParameterFile_KeepsEveryDefault()
+    {
+        // azd substitutes ${VAR} with an empty string when VAR is unset, which would override a parameter's default:
+        // a parameter that has one is given as ${VAR=default}, with the template's own default.
+        var file = JsonNode.Parse(File.ReadAllText(Path.Combine(Digit.Testing.RepositoryRoot.Find(), "infra", "main.parameters.json")))!;
+        var parameters = template.Main["parameters"]!.AsObject();
+        foreach (var (name, entry) in file["parameters"]!.AsObject())
+        {
+            Assert.True(parameters.ContainsKey(name), $"main.parameters.json sets {name}, which main.bicep does not declare.");
+            var value = (string)entry!["value"]!;
+            var substitution = System.Text.RegularExpressions.Regex.Match(value, @"^\$\{(?<variable>\w+)(=(?<default>.*))?\}$");
+            Assert.True(substitution.Success, $"main.parameters.json gives {name} as '{value}', not as ${{VARIABLE}} or ${{VARIABLE=default}}.");
+            if (parameters[name]!["defaultValue"] is { } templateDefault)
+            {
+                Assert.True(substitution.Groups["default"].Success, $"{name} has a default in main.bicep, but main.parameters.json would replace it with an empty value.");
+                Assert.Equal(Text(templateDefault), substitution.Groups["default"].Value);
+            }
+        }
+    }
+
     /// <summary>A parameter's default as the app would read it from an app setting.</summary>
     private static string Text(JsonNode? value) => value switch
     {
