@@ -22,7 +22,7 @@ param resourceGroupName string = ''
 param frontendUrl string = 'http://localhost:3000'
 
 // 2,048 MB: training peaks at about 1 GB beside the host, ONNX Runtime and libtorch (the app is about 550 MB on
-// disk); 512 MB cannot train. 4,096 MB doubles the vCPUs (an epoch takes about half as long) and the price per second.
+// disk); 512 MB cannot train. 4,096 MB doubles the vCPUs libtorch trains on, and the price per second.
 @allowed([2048, 4096])
 @description('Memory of each Function App instance, in MB; CPU is proportional to it.')
 param instanceMemoryMB int = 2048
