@@ -1,5 +1,4 @@
 using Digit.Backend.Api;
-using Azure.Storage.Blobs;
 using Digit.Backend.Models;
 using Digit.Backend.Retraining;
 using Digit.Backend.Retraining.Steps;
@@ -103,7 +102,7 @@ public static class DigitServiceCollectionExtensions
         var time = provider.GetRequiredService<TimeProvider>();
         if (!string.IsNullOrEmpty(options.BlobConnection))
         {
-            var container = new BlobContainerClient(options.BlobConnection, options.Container);
+            var container = ModelStorage.Container(options.BlobConnection, options.Container);
             return new BlobModelStore(container, time, provider.GetRequiredService<ILogger<BlobModelStore>>());
         }
         return new FileSystemModelStore(
