@@ -14,11 +14,12 @@ internal sealed class LocalRetrainRunner(
     TrainEpochStep epochStep,
     PublishModelStep publishStep,
     FinishRunStep finishStep,
-    ILogger<LocalRetrainRunner> logger) : IRetrainExecutor, IHostedService, IDisposable
+    ILogger<LocalRetrainRunner> logger) : IRetrainExecutor, IHostedService
 {
     private static readonly RetrainLaunch NoManagementUrls = new(null, new Dictionary<string, string>());
 
     private readonly ConcurrentDictionary<string, Task> _runs = new();
+    // Not disposed: it has no timer, and a host may stop its services after disposing them.
     private readonly CancellationTokenSource _shutdown = new();
 
     public Task<RetrainLaunch> StartAsync(RetrainInput input, CancellationToken cancellationToken)
@@ -55,8 +56,6 @@ internal sealed class LocalRetrainRunner(
             }
         }
     }
-
-    public void Dispose() => _shutdown.Dispose();
 
     private async Task RunAsync(RetrainInput input, CancellationToken shutdown)
     {
