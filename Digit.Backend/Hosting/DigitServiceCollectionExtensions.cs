@@ -3,6 +3,8 @@ using Digit.Backend.Models;
 using Digit.Backend.Retraining;
 using Digit.Backend.Retraining.Steps;
 using Digit.Backend.Runs;
+using Digit.Backend.Telemetry;
+using Digit.Inference.Telemetry;
 using Digit.Inference.Models;
 using Digit.Inference.Prediction;
 using Microsoft.AspNetCore.Cors.Infrastructure;
@@ -29,6 +31,7 @@ public static class DigitServiceCollectionExtensions
     {
         services.TryAddSingleton(ContentRoot.ForApp());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
         services.AddSettings<ModelStoreOptions>();
         services.AddSettings<RunStateOptions>();
         services.AddSettings<RetrainOptions>();
@@ -46,6 +49,8 @@ public static class DigitServiceCollectionExtensions
         services.AddSingleton<ModelProvider>();
         services.AddSingleton<ModelWatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<ModelWatcher>());
+        services.AddSingleton<PredictionMetrics>();
+        services.AddSingleton<TrainingMetrics>();
         services.AddSingleton<DrawingRecognizer>();
         services.AddSingleton<ModelCatalog>();
 

@@ -1,5 +1,6 @@
 using Digit.Backend.Hosting;
 using Digit.Backend.Runs;
+using Digit.Backend.Telemetry;
 using Digit.Inference.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,7 @@ public sealed class FinishRunStep(
     IModelStore models,
     IRunStore runs,
     IOptions<RunStateOptions> runState,
+    TrainingMetrics metrics,
     TimeProvider time,
     ILogger<FinishRunStep> logger)
 {
@@ -30,6 +32,7 @@ public sealed class FinishRunStep(
         await models.DeleteCheckpointAsync(outcome.RunId, CancellationToken.None);
         if (finished)
         {
+            metrics.RunEnded(outcome.Status);
             logger.LogInformation("Run {RunId} finished {Status}: {Message}", outcome.RunId, outcome.Status.ToContractName(), outcome.Message);
         }
         else
