@@ -42,6 +42,7 @@ internal static class LocalServerSetup
 
         builder.Services.AddDigitService();
         builder.Services.AddDigitTelemetry(builder.Configuration, telemetry => telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation()));
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<TrailingSlashPaths>());
         builder.Services.AddSingleton<LocalRetrainRunner>();
         builder.Services.AddSingleton<IRetrainExecutor>(provider => provider.GetRequiredService<LocalRetrainRunner>());
         builder.Services.AddHostedService(provider => provider.GetRequiredService<LocalRetrainRunner>());
@@ -58,6 +59,7 @@ internal static class LocalServerSetup
         });
         app.UseCors(DigitServiceCollectionExtensions.CorsPolicy);
         app.MapDigitApi();
+        app.MapOpenApi();
         return app;
     }
 }

@@ -11,6 +11,9 @@ public sealed record HealthResponse(
     [property: JsonPropertyName("ready")] bool Ready,
     [property: JsonPropertyName("model_version")] string? ModelVersion);
 
+/// <summary>POST /api/drawing/ : the drawing, a data URL (<c>data:image/png;base64,...</c>) or bare base64.</summary>
+public sealed record DrawingRequest([property: JsonPropertyName("drawing")] string Drawing);
+
 /// <summary>POST /api/drawing/ : the digit and its probability in percent.</summary>
 public sealed record PredictionResponse(
     [property: JsonPropertyName("prediction")] int Prediction,
