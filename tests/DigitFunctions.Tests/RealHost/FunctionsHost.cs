@@ -49,6 +49,9 @@ public class FunctionsHost : DigitHost
     /// </summary>
     public IReadOnlyList<string> ColdStartMappedFiles { get; private set; } = [];
 
+    /// <summary>The folder of the published app.</summary>
+    public string PublishFolder => _published ?? throw new InvalidOperationException("The app has not been published.");
+
     /// <summary>The redis-server this host's app uses.</summary>
     public RedisServerFixture Redis => _redis;
 
