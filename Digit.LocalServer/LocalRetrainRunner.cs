@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Digit.Backend.Retraining;
+using Digit.Backend.Runs;
 using Digit.Backend.Retraining.Steps;
 
 namespace Digit.LocalServer;
@@ -13,11 +14,12 @@ internal sealed class LocalRetrainRunner(
     TrainEpochStep epochStep,
     PublishModelStep publishStep,
     FinishRunStep finishStep,
-    ILogger<LocalRetrainRunner> logger) : IRetrainExecutor, IHostedService, IDisposable
+    ILogger<LocalRetrainRunner> logger) : IRetrainExecutor, IHostedService
 {
     private static readonly RetrainLaunch NoManagementUrls = new(null, new Dictionary<string, string>());
 
     private readonly ConcurrentDictionary<string, Task> _runs = new();
+    // Not disposed: it has no timer, and a host may stop its services after disposing them.
     private readonly CancellationTokenSource _shutdown = new();
 
     public Task<RetrainLaunch> StartAsync(RetrainInput input, CancellationToken cancellationToken)
@@ -43,11 +45,17 @@ internal sealed class LocalRetrainRunner(
         if (running.Length > 0)
         {
             logger.LogInformation("Stopping {Count} training run(s) before shutting down", running.Length);
-            await Task.WhenAll(running).WaitAsync(cancellationToken);
+            try
+            {
+                await Task.WhenAll(running).WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The run store cannot take the runs' ends now; their leases run out and the sweeper ends them.
+                logger.LogWarning("Training run(s) did not end before the shutdown deadline; they end as interrupted once their lease runs out");
+            }
         }
     }
-
-    public void Dispose() => _shutdown.Dispose();
 
     private async Task RunAsync(RetrainInput input, CancellationToken shutdown)
     {
@@ -63,7 +71,7 @@ internal sealed class LocalRetrainRunner(
         }
         try
         {
-            await finishStep.RunAsync(outcome, CancellationToken.None);
+            await finishStep.RunAsync(outcome, shutdown);
         }
         catch (Exception exception)
         {

@@ -1,6 +1,8 @@
 using Digit.Backend.Api;
 using Digit.Backend.Hosting;
 using Digit.Backend.Retraining;
+using Digit.Backend.Telemetry;
+using OpenTelemetry.Trace;
 using Microsoft.Extensions.Configuration.Memory;
 
 namespace Digit.LocalServer;
@@ -39,6 +41,8 @@ internal static class LocalServerSetup
         });
 
         builder.Services.AddDigitService();
+        builder.Services.AddDigitTelemetry(builder.Configuration, telemetry => telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation()));
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<TrailingSlashPaths>());
         builder.Services.AddSingleton<LocalRetrainRunner>();
         builder.Services.AddSingleton<IRetrainExecutor>(provider => provider.GetRequiredService<LocalRetrainRunner>());
         builder.Services.AddHostedService(provider => provider.GetRequiredService<LocalRetrainRunner>());
@@ -55,6 +59,7 @@ internal static class LocalServerSetup
         });
         app.UseCors(DigitServiceCollectionExtensions.CorsPolicy);
         app.MapDigitApi();
+        app.MapOpenApi();
         return app;
     }
 }

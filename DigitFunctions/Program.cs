@@ -1,4 +1,6 @@
+using Digit.Backend.Telemetry;
 using Digit.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
@@ -7,5 +9,6 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<SecurityHeaders>();
 builder.Services.AddDigitFunctions(builder.Configuration);
+builder.Services.AddDigitTelemetry(builder.Configuration, telemetry => telemetry.UseFunctionsWorkerDefaults());
 
 builder.Build().Run();

@@ -11,6 +11,9 @@ public sealed record HealthResponse(
     [property: JsonPropertyName("ready")] bool Ready,
     [property: JsonPropertyName("model_version")] string? ModelVersion);
 
+/// <summary>POST /api/drawing/ : the drawing, a data URL (<c>data:image/png;base64,...</c>) or bare base64.</summary>
+public sealed record DrawingRequest([property: JsonPropertyName("drawing")] string Drawing);
+
 /// <summary>POST /api/drawing/ : the digit and its probability in percent.</summary>
 public sealed record PredictionResponse(
     [property: JsonPropertyName("prediction")] int Prediction,
@@ -70,6 +73,7 @@ public sealed record RunStatusResponse(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("instanceId")] string InstanceId,
     [property: JsonPropertyName("runtimeStatus")] string RuntimeStatus,
+    [property: JsonPropertyName("input")] RetrainInput Input,
     [property: JsonPropertyName("customStatus")] RunCustomStatus? CustomStatus,
     [property: JsonPropertyName("output")] RunOutcome? Output,
     [property: JsonPropertyName("createdTime")] DateTimeOffset CreatedTime,
@@ -87,6 +91,7 @@ public sealed record RunStatusResponse(
             OrchestrationName,
             run.RunId,
             finished ? "Completed" : "Running",
+            run.Input,
             new RunCustomStatus(finished ? run.Status.ToContractName() : progress.Stage, progress.EpochsDone, run.MaxEpochs, progress.LastEpochAccuracy),
             finished ? new RunOutcome(run.RunId, run.Status, run.Message, run.Accuracy, run.ModelVersion) : null,
             run.CreatedTime,

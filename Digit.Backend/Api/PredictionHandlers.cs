@@ -39,10 +39,12 @@ public static class PredictionHandlers
         }
         catch (DrawingException exception)
         {
+            recognizer.Failed(JsonNamingPolicy.SnakeCaseLower.ConvertName(exception.Kind.ToString()));
             return ApiProblems.Create(exception.Error.Status, exception.Error.Message, exception.Error.Detail);
         }
         catch (NoModelException exception)
         {
+            recognizer.Failed("no_model");
             return ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, "Model missing", exception.Message);
         }
     }

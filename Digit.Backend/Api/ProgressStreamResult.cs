@@ -11,7 +11,7 @@ namespace Digit.Backend.Api;
 /// cannot be reached the stream goes on with the last progress it knew, marked <c>"stale": true</c>, and closes
 /// only on a real end.
 /// </summary>
-public sealed class ProgressStreamResult(IRunStore runs, TimeProvider time) : IResult
+public sealed class ProgressStreamResult(IRunStore runs, LastKnownProgress lastKnown, TimeProvider time) : IResult
 {
     /// <summary>Time between two events: well inside the second the contract allows.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(400);
@@ -28,7 +28,6 @@ public sealed class ProgressStreamResult(IRunStore runs, TimeProvider time) : IR
         httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         // A timer, not a delay after each event, so slow reads under load do not stretch the interval.
         using var timer = new PeriodicTimer(Interval, time);
-        TrainingProgress? lastKnown = null;
         try
         {
             // Should the connection drop (Azure ends HTTP responses after 230 s), EventSource reconnects after 1 s
@@ -40,9 +39,10 @@ public sealed class ProgressStreamResult(IRunStore runs, TimeProvider time) : IR
                 {
                     // Progress first: it is only there while the run is in progress, so a run that ends between the
                     // two reads is seen as ended at once, and no tick passes without an event.
-                    if (await runs.GetProgressAsync(cancellationToken) is { } progress)
+                    var progress = await runs.GetProgressAsync(cancellationToken);
+                    lastKnown.Remember(progress);
+                    if (progress is not null)
                     {
-                        lastKnown = progress;
                         await WriteEventAsync(response, ProgressResponse.From(progress), cancellationToken);
                     }
                     else
@@ -57,7 +57,7 @@ public sealed class ProgressStreamResult(IRunStore runs, TimeProvider time) : IR
                 }
                 catch (RunStoreUnavailableException)
                 {
-                    object stale = lastKnown is null ? new { stale = true } : ProgressResponse.From(lastKnown, stale: true);
+                    object stale = lastKnown.Value is { } known ? ProgressResponse.From(known, stale: true) : new { stale = true };
                     await WriteEventAsync(response, stale, cancellationToken);
                 }
                 await timer.WaitForNextTickAsync(cancellationToken);

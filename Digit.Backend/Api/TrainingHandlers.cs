@@ -69,13 +69,17 @@ public static class TrainingHandlers
             Results.Ok(new ModelStatusResponse((await runs.GetStatusAsync(cancellationToken)).ToContractName())));
 
     /// <summary>The active run's progress, or <c>{}</c> when none is active.</summary>
-    public static Task<IResult> GetTrainingProgress(IRunStore runs, CancellationToken cancellationToken) =>
-        WhenStoreAnswersAsync(async () => await runs.GetProgressAsync(cancellationToken) is { } progress
-            ? Results.Ok(ProgressResponse.From(progress))
-            : Results.Ok(new { }));
+    public static Task<IResult> GetTrainingProgress(IRunStore runs, LastKnownProgress lastKnown, CancellationToken cancellationToken) =>
+        WhenStoreAnswersAsync(async () =>
+        {
+            var progress = await runs.GetProgressAsync(cancellationToken);
+            lastKnown.Remember(progress);
+            return progress is null ? Results.Ok(new { }) : Results.Ok(ProgressResponse.From(progress));
+        });
 
     /// <summary>The progress as server-sent events, until the run ends.</summary>
-    public static IResult GetProgressStream(IRunStore runs, TimeProvider time) => new ProgressStreamResult(runs, time);
+    public static IResult GetProgressStream(IRunStore runs, LastKnownProgress lastKnown, TimeProvider time) =>
+        new ProgressStreamResult(runs, lastKnown, time);
 
     /// <summary>One run's status in the shape of a Durable instance status.</summary>
     public static Task<IResult> GetRun(string runId, IRunStore runs, CancellationToken cancellationToken)

@@ -1,8 +1,10 @@
-using Azure.Storage.Blobs;
+using Digit.Backend.Api;
 using Digit.Backend.Models;
 using Digit.Backend.Retraining;
 using Digit.Backend.Retraining.Steps;
 using Digit.Backend.Runs;
+using Digit.Backend.Telemetry;
+using Digit.Inference.Telemetry;
 using Digit.Inference.Models;
 using Digit.Inference.Prediction;
 using Microsoft.AspNetCore.Cors.Infrastructure;
@@ -29,6 +31,7 @@ public static class DigitServiceCollectionExtensions
     {
         services.TryAddSingleton(ContentRoot.ForApp());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
         services.AddSettings<ModelStoreOptions>();
         services.AddSettings<RunStateOptions>();
         services.AddSettings<RetrainOptions>();
@@ -46,12 +49,15 @@ public static class DigitServiceCollectionExtensions
         services.AddSingleton<ModelProvider>();
         services.AddSingleton<ModelWatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<ModelWatcher>());
+        services.AddSingleton<PredictionMetrics>();
+        services.AddSingleton<TrainingMetrics>();
         services.AddSingleton<DrawingRecognizer>();
         services.AddSingleton<ModelCatalog>();
 
         services.AddSingleton(CreateRunStore);
         services.AddHostedService<AbandonedRunSweeper>();
         services.AddSingleton<RunCoordinator>();
+        services.AddSingleton<LastKnownProgress>();
         services.AddSingleton<MnistDataSource>();
         services.AddSingleton<TrainEpochStep>();
         services.AddSingleton<PublishModelStep>();
@@ -101,7 +107,7 @@ public static class DigitServiceCollectionExtensions
         var time = provider.GetRequiredService<TimeProvider>();
         if (!string.IsNullOrEmpty(options.BlobConnection))
         {
-            var container = new BlobContainerClient(options.BlobConnection, options.Container);
+            var container = ModelStorage.Container(options.BlobConnection, options.Container);
             return new BlobModelStore(container, time, provider.GetRequiredService<ILogger<BlobModelStore>>());
         }
         return new FileSystemModelStore(

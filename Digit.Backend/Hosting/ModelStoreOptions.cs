@@ -17,9 +17,12 @@ public sealed class ModelStoreOptions
     [Description("published into an empty model store at start; empty for none")]
     public string? ShippedModel { get; set; } = "models/digits.onnx";
 
-    /// <summary>Blob storage connection string; when set, models live in Blob storage instead of <see cref="Directory"/>.</summary>
+    /// <summary>
+    /// Blob storage connection string, or a blob service URL (https://account.blob.core.windows.net/) reached with the
+    /// app's Azure identity; when set, models live in Blob storage instead of <see cref="Directory"/>.
+    /// </summary>
     [ConfigurationKeyName("MODEL_STORAGE"), PasswordPropertyText(true)]
-    [Description("Blob storage connection string; when set, models live in Blob storage instead of MODEL_DIR")]
+    [Description("Blob storage connection string, or a blob service URL (https://account.blob.core.windows.net/) reached with the app's Azure identity (AZURE_CLIENT_ID picks a user-assigned one); when set, models live in Blob storage instead of MODEL_DIR")]
     public string? BlobConnection { get; set; }
 
     /// <summary>Blob container of the model store.</summary>

@@ -1,3 +1,5 @@
+using Digit.Backend.Runs;
+
 namespace Digit.Backend.Retraining;
 
 /// <summary>What a host says about a run it started: where to query its status, and other management links.</summary>

@@ -6,9 +6,6 @@ namespace Digit.Backend.Retraining;
 // The small records a run's steps take and return. In the Azure app they are activity inputs and outputs, so
 // they hold ids and numbers only: never tensors or model bytes.
 
-/// <summary>What a retrain run is asked to do; <paramref name="RunId"/> is fresh for every run.</summary>
-public sealed record RetrainInput(string RunId, int Epochs, int BatchSize, int Seed);
-
 /// <summary>Train epoch <paramref name="Epoch"/> (1-based) of run <paramref name="RunId"/>.</summary>
 public sealed record EpochRequest(string RunId, int Epoch, int MaxEpochs, int BatchSize, int Seed);
 

@@ -1,5 +1,6 @@
 using Digit.Backend.Hosting;
 using Digit.Backend.Runs;
+using Digit.Backend.Telemetry;
 using Digit.Inference.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,7 @@ public sealed class RunCoordinator(
     IModelStore models,
     IOptions<RetrainOptions> retrain,
     IOptions<RunStateOptions> runState,
+    TrainingMetrics metrics,
     ILogger<RunCoordinator> logger)
 {
     /// <summary>The message of a run its executor ended without finishing it (a terminated orchestration).</summary>
@@ -58,7 +60,10 @@ public sealed class RunCoordinator(
         {
             logger.LogError(exception, "Run {RunId} could not be started", input.RunId);
             var reason = $"The run could not be started: {exception.Message}";
-            await runs.FinishAsync(input.RunId, new RunEnd(TrainingStatus.Error, reason), CancellationToken.None);
+            if (await runs.FinishAsync(input.RunId, new RunEnd(TrainingStatus.Error, reason), CancellationToken.None))
+            {
+                metrics.RunEnded(TrainingStatus.Error);
+            }
             return new StartResult.NotStarted(reason);
         }
     }
@@ -77,7 +82,7 @@ public sealed class RunCoordinator(
     private async Task<bool> TryBeginAsync(RetrainInput input, IRetrainExecutor executor, CancellationToken cancellationToken)
     {
         var lease = runState.Value.Lease;
-        if (await runs.TryBeginAsync(input.RunId, input.Epochs, lease, cancellationToken))
+        if (await runs.TryBeginAsync(input, lease, cancellationToken))
         {
             return true;
         }
@@ -89,9 +94,10 @@ public sealed class RunCoordinator(
         }
         if (await runs.FinishAsync(active, new RunEnd(TrainingStatus.Interrupted, EndedByHostMessage), cancellationToken))
         {
+            metrics.RunEnded(TrainingStatus.Interrupted);
             logger.LogWarning("Run {RunId} was ended by its host without finishing; marked it interrupted", active);
             await models.DeleteCheckpointAsync(active, cancellationToken);
         }
-        return await runs.TryBeginAsync(input.RunId, input.Epochs, lease, cancellationToken);
+        return await runs.TryBeginAsync(input, lease, cancellationToken);
     }
 }

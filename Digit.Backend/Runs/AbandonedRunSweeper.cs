@@ -1,3 +1,4 @@
+using Digit.Backend.Telemetry;
 using Digit.Inference.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,9 +10,11 @@ namespace Digit.Backend.Runs;
 /// store for longer than the lease) as interrupted, and removes checkpoints that belong to no active run. Runs at
 /// start-up and then every two seconds, so no status stays in_progress for ever and no checkpoint piles up.
 /// </summary>
-public sealed class AbandonedRunSweeper(IRunStore runs, IModelStore models, TimeProvider time, ILogger<AbandonedRunSweeper> logger)
+public sealed class AbandonedRunSweeper(IRunStore runs, IModelStore models, TrainingMetrics metrics, TimeProvider time, ILogger<AbandonedRunSweeper> logger)
     : BackgroundService
 {
+    private string? _lastFailure;
+
     /// <summary>The message of a run ended this way.</summary>
     public const string AbandonedMessage = "Training stopped unexpectedly: its worker stopped sending heartbeats.";
 
@@ -27,11 +30,16 @@ public sealed class AbandonedRunSweeper(IRunStore runs, IModelStore models, Time
             try
             {
                 await SweepAsync(stoppingToken);
+                _lastFailure = null;
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                // An outage of Redis or storage: the next tick tries again.
-                logger.LogWarning("Looking for abandoned training runs failed: {Reason}", exception.Message);
+                // An outage of Redis or storage: the next tick tries again; one line says so, not one a tick.
+                if (exception.Message != _lastFailure)
+                {
+                    _lastFailure = exception.Message;
+                    logger.LogWarning("Looking for abandoned training runs failed: {Reason}", exception.Message);
+                }
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -42,6 +50,7 @@ public sealed class AbandonedRunSweeper(IRunStore runs, IModelStore models, Time
     {
         if (await runs.RecoverAbandonedRunAsync(AbandonedMessage, cancellationToken) is { } runId)
         {
+            metrics.RunEnded(TrainingStatus.Interrupted);
             logger.LogWarning("Run {RunId} had no live worker any more; marked it interrupted", runId);
         }
         // Listed before the active run is read: a checkpoint's run began before the checkpoint existed, so a run

@@ -12,10 +12,10 @@ namespace Digit.Backend.Runs;
 public interface IRunStore
 {
     /// <summary>
-    /// Makes <paramref name="runId"/> (a fresh id) the active run if none is: status in_progress, stop flag cleared,
-    /// a lease of <paramref name="lease"/> that the run's heartbeats renew. False when another run is active.
+    /// Makes the run (with a fresh id) the active run if none is: status in_progress, stop flag cleared, a lease of
+    /// <paramref name="lease"/> that the run's heartbeats renew. False when another run is active, or the id was used.
     /// </summary>
-    Task<bool> TryBeginAsync(string runId, int maxEpochs, TimeSpan lease, CancellationToken cancellationToken);
+    Task<bool> TryBeginAsync(RetrainInput run, TimeSpan lease, CancellationToken cancellationToken);
 
     /// <summary>The active run's id, or null.</summary>
     Task<string?> GetActiveRunIdAsync(CancellationToken cancellationToken);

@@ -18,8 +18,10 @@ public sealed class InMemoryRunStore(TimeProvider time, ILogger<InMemoryRunStore
     private DateTimeOffset _leaseExpiresAt;
 
     /// <inheritdoc />
-    public Task<bool> TryBeginAsync(string runId, int maxEpochs, TimeSpan lease, CancellationToken cancellationToken)
+    public Task<bool> TryBeginAsync(RetrainInput run, TimeSpan lease, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(run);
+        var (runId, maxEpochs) = (run.RunId, run.Epochs);
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxEpochs);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
@@ -30,7 +32,7 @@ public sealed class InMemoryRunStore(TimeProvider time, ILogger<InMemoryRunStore
                 return Task.FromResult(false);
             }
             var now = time.GetUtcNow();
-            _runs[runId] = new TrainingRun(runId, TrainingStatus.InProgress, maxEpochs, now, now, TrainingProgress.Starting(maxEpochs), null, null, null);
+            _runs[runId] = new TrainingRun(run, TrainingStatus.InProgress, now, now, TrainingProgress.Starting(maxEpochs), null, null, null);
             _activeRunId = runId;
             _lastRunId = runId;
             _stopRequestedRunId = null;

@@ -10,15 +10,15 @@ public static partial class RedisConnection
     /// <summary>
     /// Parses <c>redis://[user:password@]host[:port][/db]</c>, <c>rediss://...</c> (TLS), or a StackExchange.Redis
     /// configuration string such as <c>host:6379,password=...</c>, and sets what an outage needs: commands fail at
-    /// once while disconnected instead of queueing, time out after a second, and reconnect every half second.
+    /// once while disconnected instead of queueing, time out within a second, and reconnect every half second.
     /// </summary>
     public static ConfigurationOptions Parse(string redisUrl)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(redisUrl);
         var options = IsUrl(redisUrl) ? ParseUrl(redisUrl) : ConfigurationOptions.Parse(redisUrl);
         options.BacklogPolicy = BacklogPolicy.FailFast;
-        options.AsyncTimeout = 1000;
-        options.SyncTimeout = 1000;
+        options.AsyncTimeout = 750;
+        options.SyncTimeout = 750;
         options.ConnectTimeout = 2000;
         options.ReconnectRetryPolicy = new LinearRetry(500);
         return options;

@@ -18,20 +18,20 @@ namespace Digit.Backend.Runs;
 /// <item><c>P{training}:stop</c> — id of the run a stop was requested for.</item>
 /// <item><c>P{training}:lease</c> — the active run's id, expiring one lease after its last heartbeat.</item>
 /// <item><c>P{training}:last</c> — id of the latest run.</item>
-/// <item><c>P{training}:run:&lt;runId&gt;</c> — hash: status, max_epochs, created, updated (ISO 8601), message,
+/// <item><c>P{training}:run:&lt;runId&gt;</c> — hash: status, input (JSON), created, updated (ISO 8601), message,
 /// accuracy, model_version, progress (JSON), lease_ms.</item>
 /// </list>
 /// Lease expiry follows the Redis server's clock; timestamps follow the injected <see cref="TimeProvider"/>.
 /// </remarks>
 public sealed class RedisRunStore : IRunStore
 {
-    // KEYS: active, stop, lease, run, last. ARGV: runId, maxEpochs, leaseMs, now, progressJson.
+    // KEYS: active, stop, lease, run, last. ARGV: runId, inputJson, leaseMs, now, progressJson.
     private const string BeginScript = """
         if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
         redis.call('SET', KEYS[1], ARGV[1])
         redis.call('DEL', KEYS[2])
         redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[3])
-        redis.call('HSET', KEYS[4], 'status', 'in_progress', 'max_epochs', ARGV[2], 'created', ARGV[4],
+        redis.call('HSET', KEYS[4], 'status', 'in_progress', 'input', ARGV[2], 'created', ARGV[4],
             'updated', ARGV[4], 'progress', ARGV[5], 'lease_ms', ARGV[3])
         redis.call('SET', KEYS[5], ARGV[1])
         return 1
@@ -108,8 +108,10 @@ public sealed class RedisRunStore : IRunStore
     private IDatabase Database => _redis.GetDatabase();
 
     /// <inheritdoc />
-    public async Task<bool> TryBeginAsync(string runId, int maxEpochs, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<bool> TryBeginAsync(RetrainInput run, TimeSpan lease, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(run);
+        var (runId, maxEpochs) = (run.RunId, run.Epochs);
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxEpochs);
         var leaseMs = (long)Math.Ceiling(lease.TotalMilliseconds);
@@ -118,7 +120,7 @@ public sealed class RedisRunStore : IRunStore
         var begun = (int)await CallAsync(() => Database.ScriptEvaluateAsync(
             BeginScript,
             [_activeKey, _stopKey, _leaseKey, RunKey(runId), _lastKey],
-            [runId, maxEpochs, leaseMs, Now(), FormatProgress(TrainingProgress.Starting(maxEpochs))])) == 1;
+            [runId, JsonSerializer.Serialize(run), leaseMs, Now(), FormatProgress(TrainingProgress.Starting(maxEpochs))])) == 1;
         if (begun)
         {
             _logger.LogInformation("Training run {RunId} began for {MaxEpochs} epochs", runId, maxEpochs);
@@ -273,9 +275,8 @@ public sealed class RedisRunStore : IRunStore
         DateTimeOffset Time(string name) => DateTimeOffset.Parse(Required(name), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
         return new TrainingRun(
-            runId,
+            JsonSerializer.Deserialize<RetrainInput>(Required("input")) ?? throw new InvalidDataException($"Training run '{runId}' in Redis has no input."),
             TrainingStatusNames.FromContractName(Required("status")),
-            int.Parse(Required("max_epochs"), CultureInfo.InvariantCulture),
             Time("created"),
             Time("updated"),
             fields.TryGetValue("progress", out var progress) ? ParseProgress(progress) : null,

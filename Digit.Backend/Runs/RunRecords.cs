@@ -1,4 +1,16 @@
+using System.Text.Json.Serialization;
+
 namespace Digit.Backend.Runs;
+
+/// <summary>
+/// What a retrain run is asked to do; <paramref name="RunId"/> is fresh for every run. It is the orchestration's
+/// input on Azure and the <c>input</c> of every run's status document.
+/// </summary>
+public sealed record RetrainInput(
+    [property: JsonPropertyName("runId")] string RunId,
+    [property: JsonPropertyName("epochs")] int Epochs,
+    [property: JsonPropertyName("batchSize")] int BatchSize,
+    [property: JsonPropertyName("seed")] int Seed);
 
 /// <summary>What a run is doing, as its worker last reported it.</summary>
 public static class RunStages
@@ -31,15 +43,21 @@ public sealed record RunEnd(TrainingStatus Status, string? Message, double? Accu
 
 /// <summary>Everything known about one run: enough to answer a Durable-style status query.</summary>
 public sealed record TrainingRun(
-    string RunId,
+    RetrainInput Input,
     TrainingStatus Status,
-    int MaxEpochs,
     DateTimeOffset CreatedTime,
     DateTimeOffset LastUpdatedTime,
     TrainingProgress? Progress,
     string? Message,
     double? Accuracy,
-    string? ModelVersion);
+    string? ModelVersion)
+{
+    /// <summary>The run's id.</summary>
+    public string RunId => Input.RunId;
+
+    /// <summary>Epochs planned.</summary>
+    public int MaxEpochs => Input.Epochs;
+}
 
 /// <summary>What a run's worker learns from its heartbeat.</summary>
 public enum RunSignal

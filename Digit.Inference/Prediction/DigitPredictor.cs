@@ -32,6 +32,12 @@ public sealed class DigitPredictor : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
         _session = new InferenceSession(onnxModel, options);
+        if (_session.InputNames.Count != 1 || _session.OutputNames.Count < 1)
+        {
+            var (inputs, outputs) = (_session.InputNames.Count, _session.OutputNames.Count);
+            _session.Dispose();
+            throw new InvalidDataException($"The model must have one input [N,1,28,28] and an output [N,10]; it has {inputs} inputs and {outputs} outputs.");
+        }
         _inputNames = [_session.InputNames[0]];
         _outputNames = [_session.OutputNames[0]];
         CheckShapes();

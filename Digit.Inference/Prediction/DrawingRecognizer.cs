@@ -1,18 +1,47 @@
+using System.Diagnostics;
 using Digit.Inference.Drawing;
+using Digit.Inference.Telemetry;
 
 namespace Digit.Inference.Prediction;
 
 /// <summary>The whole prediction pipeline for one drawing: decode, preprocess like MNIST, run the served model.</summary>
-public sealed class DrawingRecognizer(ModelProvider models)
+public sealed class DrawingRecognizer(ModelProvider models, PredictionMetrics metrics)
 {
     /// <summary>
     /// Recognises the digit in a data URL or bare base64 image. Throws <see cref="DrawingException"/> for input
-    /// that is not a usable drawing and <see cref="NoModelException"/> when no model is loaded.
+    /// that is not a usable drawing and <see cref="NoModelException"/> when no model is loaded. One span with
+    /// decode, preprocess and infer children, tagged with the model version.
     /// </summary>
     public Prediction Recognize(string drawing)
     {
-        var image = DrawingDecoder.Decode(drawing);
-        var input = DrawingPreprocessor.Preprocess(image);
-        return models.Use(model => model.Predictor.Predict(input));
+        var clock = Stopwatch.StartNew();
+        using var span = DigitTelemetry.Activities.StartActivity("Recognize drawing");
+        DecodedImage image;
+        using (DigitTelemetry.Activities.StartActivity("Decode"))
+        {
+            image = DrawingDecoder.Decode(drawing);
+        }
+        float[] input;
+        using (DigitTelemetry.Activities.StartActivity("Preprocess"))
+        {
+            input = DrawingPreprocessor.Preprocess(image);
+        }
+        var (prediction, version) = models.Use(model =>
+        {
+            using var infer = DigitTelemetry.Activities.StartActivity("Infer");
+            infer?.SetTag("digit.model.version", model.Version.Version);
+            return (model.Predictor.Predict(input), model.Version.Version);
+        });
+        span?.SetTag("digit.model.version", version);
+        span?.SetTag("digit.digit", prediction.Digit);
+        metrics.Predicted(prediction.Digit, clock.Elapsed.TotalSeconds, version);
+        return prediction;
+    }
+
+    /// <summary>Counts a drawing that was refused or could not be classified, by <paramref name="kind"/>.</summary>
+    public void Failed(string kind)
+    {
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, kind);
+        metrics.Failed(kind);
     }
 }

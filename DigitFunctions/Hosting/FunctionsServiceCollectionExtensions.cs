@@ -19,9 +19,9 @@ public static class FunctionsServiceCollectionExtensions
         services.AddDigitService();
         services.PostConfigure<ModelStoreOptions>(options =>
         {
-            if (string.IsNullOrEmpty(options.BlobConnection) && configuration["AzureWebJobsStorage"] is { Length: > 0 } storage)
+            if (string.IsNullOrEmpty(options.BlobConnection))
             {
-                options.BlobConnection = storage;
+                options.BlobConnection = HostStorage(configuration);
             }
         });
         services.AddOptions<RunStateOptions>()
@@ -33,4 +33,14 @@ public static class FunctionsServiceCollectionExtensions
             .ValidateOnStart();
         return services;
     }
+
+    /// <summary>
+    /// The host's storage (AzureWebJobsStorage) as MODEL_STORAGE takes it: its connection string or, when the host
+    /// connects with an identity (AzureWebJobsStorage__blobServiceUri or __accountName), its blob service URL.
+    /// </summary>
+    internal static string? HostStorage(IConfiguration configuration) =>
+        configuration["AzureWebJobsStorage"] is { Length: > 0 } connection ? connection
+        : configuration["AzureWebJobsStorage:blobServiceUri"] is { Length: > 0 } blobService ? blobService
+        : configuration["AzureWebJobsStorage:accountName"] is { Length: > 0 } account ? $"https://{account}.blob.core.windows.net/"
+        : null;
 }

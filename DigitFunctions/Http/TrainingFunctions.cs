@@ -18,6 +18,7 @@ namespace Digit.Functions.Http;
 public sealed class TrainingFunctions(
     RunCoordinator coordinator,
     IRunStore runs,
+    LastKnownProgress lastKnown,
     IOptions<FrontendOptions> frontend,
     TimeProvider time,
     ILogger<TrainingFunctions> logger)
@@ -46,13 +47,13 @@ public sealed class TrainingFunctions(
     public Task<IResult> TrainingProgress(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = DigitRoutes.TrainingProgress)] HttpRequest request,
         CancellationToken cancellationToken) =>
-        TrainingHandlers.GetTrainingProgress(runs, cancellationToken);
+        TrainingHandlers.GetTrainingProgress(runs, lastKnown, cancellationToken);
 
     /// <summary>Server-sent events, written straight to the response through the ASP.NET Core integration.</summary>
     [Function(nameof(Progress))]
     public IResult Progress(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = DigitRoutes.ProgressStream)] HttpRequest request) =>
-        TrainingHandlers.GetProgressStream(runs, time);
+        TrainingHandlers.GetProgressStream(runs, lastKnown, time);
 
     /// <summary>A run's status from the run store; a 202's statusQueryGetUri is Durable's own status URL.</summary>
     [Function(nameof(Run))]

@@ -1,4 +1,5 @@
 using Digit.Backend.Retraining;
+using Digit.Backend.Runs;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;

@@ -13,6 +13,7 @@ if (Console.IsOutputRedirected)
 var root = new RootCommand("Digit benchmarks: print figures next to their targets (not tests)")
 {
     PipelineCommand.Create(),
+    TelemetryCommand.Create(),
     HttpCommand.Create(),
     LoadCommand.Create(),
     MemoryCommand.Create(),

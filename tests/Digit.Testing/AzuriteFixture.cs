@@ -18,8 +18,22 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public int Port { get; private set; }
 
+    /// <summary>The queue and table ports when all three services run (<see cref="StartAllServicesAsync"/>), else 0.</summary>
+    public int QueuePort { get; private set; }
+
+    public int TablePort { get; private set; }
+
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{Port}/{AccountName};";
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{Port}/{AccountName};"
+        + (QueuePort > 0 ? $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};" : "");
+
+    /// <summary>Blob, queue and table storage, as the Functions host and Durable Functions need them; the caller disposes it.</summary>
+    public static async Task<AzuriteFixture> StartAllServicesAsync()
+    {
+        var azurite = new AzuriteFixture { QueuePort = ServerProcess.FindFreePort(), TablePort = ServerProcess.FindFreePort() };
+        await azurite.InitializeAsync();
+        return azurite;
+    }
 
     /// <summary>A client for a container no other test uses; the container does not exist yet.</summary>
     public BlobContainerClient NewContainerClient() =>
@@ -28,7 +42,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var root = RepositoryRoot.Find();
-        var program = Path.Combine(root, "node_modules", ".bin", "azurite-blob");
+        var program = Path.Combine(root, "node_modules", ".bin", QueuePort > 0 ? "azurite" : "azurite-blob");
         if (!File.Exists(program))
         {
             throw new InvalidOperationException(
@@ -37,9 +51,13 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
         Directory.CreateDirectory(_dataFolder);
         Port = ServerProcess.FindFreePort();
+        string[] queuesAndTables = QueuePort > 0
+            ? ["--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(), "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString()]
+            : [];
         _server = ServerProcess.Start(program, [
             "--blobHost", "127.0.0.1",
             "--blobPort", Port.ToString(),
+            .. queuesAndTables,
             "--location", _dataFolder,
             "--silent",
             "--skipApiVersionCheck",

@@ -29,6 +29,33 @@ public static class ProgressEvents
         return events;
     }
 
+    /// <summary>Adds each event to <paramref name="events"/> as it arrives, until the stream ends or <paramref name="cancellationToken"/> fires.</summary>
+    public static async Task ReadAsync(HttpClient client, List<Event> events, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/progress/");
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    lock (events)
+                    {
+                        events.Add(new Event(clock.Elapsed, JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone()));
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller stopped listening.
+        }
+    }
+
     public static bool IsClose(this Event e) =>
         e.Data.TryGetProperty("event", out var name) && name.GetString() == "close";
 }

@@ -8,11 +8,15 @@ namespace Digit.Testing;
 /// <summary>A server started for the tests: its output is kept for error messages, and disposing kills it.</summary>
 public sealed class ServerProcess : IDisposable
 {
-    private const int MaxOutputChars = 8000;
+    // The last lines say why a server failed; its first ones say how it started. Both are kept.
+    private const int KeptFirstLines = 60;
+    private const int KeptLastLines = 300;
 
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly List<string> _first = [];
+    private readonly Queue<string> _last = new();
     private readonly Lock _outputLock = new();
+    private long _dropped;
 
     /// <summary>
     /// Each child's output is read by thread-pool threads that block in read() on its pipes. With the default
@@ -35,13 +39,17 @@ public sealed class ServerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id.</summary>
+    public int Id => _process.Id;
+
     public string Output
     {
         get
         {
             lock (_outputLock)
             {
-                return _output.ToString();
+                var skipped = _dropped > 0 ? [$"... {_dropped} lines left out ..."] : Array.Empty<string>();
+                return string.Join(Environment.NewLine, _first.Concat(skipped).Concat(_last));
             }
         }
     }
@@ -174,9 +182,16 @@ public sealed class ServerProcess : IDisposable
 
         lock (_outputLock)
         {
-            if (_output.Length < MaxOutputChars)
+            if (_first.Count < KeptFirstLines)
             {
-                _output.AppendLine(line);
+                _first.Add(line);
+                return;
+            }
+            _last.Enqueue(line);
+            if (_last.Count > KeptLastLines)
+            {
+                _last.Dequeue();
+                _dropped++;
             }
         }
     }

@@ -1,5 +1,6 @@
 using Digit.Backend.Hosting;
 using Digit.Backend.Runs;
+using Digit.Inference.Telemetry;
 using Digit.Inference.Models;
 using Digit.Training.Onnx;
 using Digit.Training.Training;
@@ -25,10 +26,14 @@ public sealed class PublishModelStep(
     /// <summary>Publishes the run's model, or ends early (stopped or lost) without publishing.</summary>
     public async Task<PublishOutcome> RunAsync(PublishRequest request, CancellationToken cancellationToken)
     {
+        using var span = DigitTelemetry.Activities.StartActivity("Publish model");
+        span?.SetTag("digit.run.id", request.RunId);
         await using var guard = RunGuard.Start(runs, request.RunId, runState.Value.Lease, time, logger, cancellationToken);
         try
         {
-            return await PublishAsync(request, guard);
+            var outcome = await PublishAsync(request, guard);
+            span?.SetTag("digit.model.version", outcome.Version);
+            return outcome;
         }
         catch (OperationCanceledException) when (guard.Token.IsCancellationRequested)
         {

@@ -1,5 +1,7 @@
 using Digit.Backend.Hosting;
 using Digit.Backend.Runs;
+using Digit.Backend.Telemetry;
+using Digit.Inference.Telemetry;
 using Digit.Inference.Models;
 using Digit.Training.Training;
 using Microsoft.Extensions.Logging;
@@ -18,6 +20,7 @@ public sealed class TrainEpochStep(
     MnistDataSource mnist,
     IOptions<RetrainOptions> retrain,
     IOptions<RunStateOptions> runState,
+    TrainingMetrics metrics,
     TimeProvider time,
     ILogger<TrainEpochStep> logger)
 {
@@ -27,10 +30,15 @@ public sealed class TrainEpochStep(
     /// </summary>
     public async Task<EpochOutcome> RunAsync(EpochRequest request, CancellationToken cancellationToken)
     {
+        using var span = DigitTelemetry.Activities.StartActivity("Train epoch");
+        span?.SetTag("digit.run.id", request.RunId);
+        span?.SetTag("digit.epoch", request.Epoch);
         await using var guard = RunGuard.Start(runs, request.RunId, runState.Value.Lease, time, logger, cancellationToken);
         try
         {
-            return await TrainAsync(request, guard);
+            var outcome = await TrainAsync(request, guard);
+            span?.SetTag("digit.step.end", outcome.End.ToString());
+            return outcome;
         }
         catch (OperationCanceledException) when (guard.Token.IsCancellationRequested)
         {
@@ -87,6 +95,7 @@ public sealed class TrainEpochStep(
             return new EpochOutcome(request.Epoch, guard.Ended, report.Loss, report.Accuracy, report.Duration.TotalSeconds);
         }
         await models.SaveCheckpointAsync(request.RunId, result.Checkpoint.ToBytes(), CancellationToken.None);
+        metrics.EpochTrained(request.Epoch, report.Duration.TotalSeconds, report.Samples, report.Accuracy);
         logger.LogInformation(
             "Run {RunId}: epoch {Epoch} done in {Seconds:F1} s, loss {Loss:F4}, training accuracy {Accuracy:P2}",
             request.RunId, request.Epoch, report.Duration.TotalSeconds, report.Loss, report.Accuracy);

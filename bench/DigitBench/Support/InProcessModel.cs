@@ -1,5 +1,8 @@
+using System.Diagnostics.Metrics;
 using Digit.Inference.Models;
 using Digit.Inference.Prediction;
+using Digit.Inference.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Digit.Bench.Support;
 
@@ -7,17 +10,22 @@ namespace Digit.Bench.Support;
 internal sealed class InProcessModel : IDisposable
 {
     private readonly ModelProvider _provider = new();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
     public InProcessModel(string modelPath)
     {
         Predictor = new DigitPredictor(File.ReadAllBytes(modelPath));
         _provider.Swap(new ServedModel(new ModelVersion(Path.GetFileName(modelPath), null, DateTimeOffset.UnixEpoch), Predictor));
-        Recognizer = new DrawingRecognizer(_provider);
+        Recognizer = new DrawingRecognizer(_provider, new PredictionMetrics(_services.GetRequiredService<IMeterFactory>(), _provider));
     }
 
     public DigitPredictor Predictor { get; }
 
     public DrawingRecognizer Recognizer { get; }
 
-    public void Dispose() => _provider.Dispose();
+    public void Dispose()
+    {
+        _provider.Dispose();
+        _services.Dispose();
+    }
 }

@@ -30,13 +30,13 @@ public sealed class ProgressStreamResultTests
     {
         var time = new FakeTimeProvider();
         var store = new InMemoryRunStore(time, NullLogger<InMemoryRunStore>.Instance);
-        await store.TryBeginAsync(RunId, 3, TimeSpan.FromMinutes(5), CancellationToken.None);
+        await store.TryBeginAsync(new RetrainInput(RunId, 3, 64, 42), TimeSpan.FromMinutes(5), CancellationToken.None);
         await store.HeartbeatAsync(RunId, new TrainingProgress(3, 40, 1, 0.975), CancellationToken.None);
         var reads = new RunEndingStore(store, endAfterRead);
         var body = new EventRecorder();
         var context = new DefaultHttpContext { Response = { Body = body } };
 
-        var streaming = new ProgressStreamResult(reads, time).ExecuteAsync(context);
+        var streaming = new ProgressStreamResult(reads, new LastKnownProgress(), time).ExecuteAsync(context);
         var ticks = 0;
         for (; !streaming.IsCompleted && ticks < 20; ticks++)
         {
@@ -66,11 +66,95 @@ public sealed class ProgressStreamResultTests
         var body = new EventRecorder();
         var context = new DefaultHttpContext { Response = { Body = body } };
 
-        await new ProgressStreamResult(store, time).ExecuteAsync(context).WaitAsync(EventTimeout);
+        await new ProgressStreamResult(store, new LastKnownProgress(), time).ExecuteAsync(context).WaitAsync(EventTimeout);
 
         var close = Assert.Single(body.Events());
         Assert.Equal("close", close.GetProperty("event").GetString());
         Assert.Equal("not_started", close.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task StoreUnreachable_EveryTickSendsTheLastKnownProgressMarkedStale_ThenClosesOnTheRealEnd()
+    {
+        var time = new FakeTimeProvider();
+        var store = new InMemoryRunStore(time, NullLogger<InMemoryRunStore>.Instance);
+        await store.TryBeginAsync(new RetrainInput(RunId, 3, 64, 42), TimeSpan.FromMinutes(5), CancellationToken.None);
+        await store.HeartbeatAsync(RunId, new TrainingProgress(3, 40, 1, 0.975), CancellationToken.None);
+        var outage = new OutageStore(store);
+        var body = new EventRecorder();
+        var context = new DefaultHttpContext { Response = { Body = body } };
+
+        var streaming = new ProgressStreamResult(outage, new LastKnownProgress(), time).ExecuteAsync(context);
+        await body.WaitForEventsAsync(1, streaming, EventTimeout);
+        outage.Down = true;
+        for (var tick = 2; tick <= 6; tick++)
+        {
+            time.Advance(Interval);
+            await body.WaitForEventsAsync(tick, streaming, EventTimeout);
+        }
+        outage.Down = false;
+        await store.FinishAsync(RunId, new RunEnd(TrainingStatus.Completed, null, 0.99), CancellationToken.None);
+        time.Advance(Interval);
+        await streaming.WaitAsync(EventTimeout);
+
+        var events = body.Events();
+        Assert.Equal(7, events.Count);
+        Assert.False(events[0].TryGetProperty("stale", out _));
+        Assert.All(events.Skip(1).Take(5), e =>
+        {
+            Assert.True(e.GetProperty("stale").GetBoolean());
+            Assert.Equal(40, e.GetProperty("percentage").GetDouble());
+            Assert.Equal("97.50", e.GetProperty("accuracy").GetString());
+        });
+        Assert.Equal("completed", events[^1].GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task StoreUnreachableFromTheStart_SendsStaleEventsWithoutProgress()
+    {
+        var time = new FakeTimeProvider();
+        var outage = new OutageStore(new InMemoryRunStore(time, NullLogger<InMemoryRunStore>.Instance)) { Down = true };
+        var body = new EventRecorder();
+        var context = new DefaultHttpContext { Response = { Body = body } };
+        using var leave = new CancellationTokenSource();
+        context.RequestAborted = leave.Token;
+
+        var streaming = new ProgressStreamResult(outage, new LastKnownProgress(), time).ExecuteAsync(context);
+        await body.WaitForEventsAsync(1, streaming, EventTimeout);
+        time.Advance(Interval);
+        await body.WaitForEventsAsync(2, streaming, EventTimeout);
+        await leave.CancelAsync();
+        await streaming.WaitAsync(EventTimeout);
+
+        Assert.All(body.Events(), e => Assert.True(e.GetProperty("stale").GetBoolean()));
+    }
+
+    /// <summary>The real in-memory store, unreachable while <see cref="Down"/> is set (as Redis is during an outage).</summary>
+    private sealed class OutageStore(InMemoryRunStore store) : IRunStore
+    {
+        public volatile bool Down;
+
+        private T Up<T>(T value) => Down ? throw new RunStoreUnavailableException("Redis is down.") : value;
+
+        public async Task<TrainingStatus> GetStatusAsync(CancellationToken cancellationToken) => Up(await store.GetStatusAsync(cancellationToken));
+
+        public async Task<TrainingProgress?> GetProgressAsync(CancellationToken cancellationToken) => Up(await store.GetProgressAsync(cancellationToken));
+
+        public Task<bool> TryBeginAsync(RetrainInput run, TimeSpan lease, CancellationToken cancellationToken) => store.TryBeginAsync(run, lease, cancellationToken);
+
+        public Task<string?> GetActiveRunIdAsync(CancellationToken cancellationToken) => store.GetActiveRunIdAsync(cancellationToken);
+
+        public Task<TrainingRun?> GetRunAsync(string runId, CancellationToken cancellationToken) => store.GetRunAsync(runId, cancellationToken);
+
+        public Task<RunSignal> HeartbeatAsync(string runId, TrainingProgress? progress, CancellationToken cancellationToken) =>
+            store.HeartbeatAsync(runId, progress, cancellationToken);
+
+        public Task<string?> RequestStopAsync(CancellationToken cancellationToken) => store.RequestStopAsync(cancellationToken);
+
+        public Task<bool> FinishAsync(string runId, RunEnd end, CancellationToken cancellationToken) => store.FinishAsync(runId, end, cancellationToken);
+
+        public Task<string?> RecoverAbandonedRunAsync(string message, CancellationToken cancellationToken) =>
+            store.RecoverAbandonedRunAsync(message, cancellationToken);
     }
 
     /// <summary>
@@ -96,8 +180,8 @@ public sealed class ProgressStreamResultTests
             return value;
         }
 
-        public Task<bool> TryBeginAsync(string runId, int maxEpochs, TimeSpan lease, CancellationToken cancellationToken) =>
-            store.TryBeginAsync(runId, maxEpochs, lease, cancellationToken);
+        public Task<bool> TryBeginAsync(RetrainInput run, TimeSpan lease, CancellationToken cancellationToken) =>
+            store.TryBeginAsync(run, lease, cancellationToken);
 
         public Task<string?> GetActiveRunIdAsync(CancellationToken cancellationToken) => store.GetActiveRunIdAsync(cancellationToken);
 

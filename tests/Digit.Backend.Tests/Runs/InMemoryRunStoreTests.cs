@@ -27,7 +27,7 @@ public sealed class InMemoryRunStoreTests : RunStoreContract
     [Fact]
     public async Task RecoverAbandonedRunAsync_JustBeforeTheLeaseRunsOut_ReturnsNull()
     {
-        await _store.TryBeginAsync("run-1", 3, TimeSpan.FromMinutes(1), CancellationToken.None);
+        await _store.TryBeginAsync(new RetrainInput("run-1", 3, 64, 42), TimeSpan.FromMinutes(1), CancellationToken.None);
 
         Time.Advance(TimeSpan.FromMinutes(1) - TimeSpan.FromTicks(1));
         Assert.Null(await _store.RecoverAbandonedRunAsync("gone", CancellationToken.None));

@@ -57,7 +57,7 @@ public sealed class RedisRunStoreTests : RunStoreContract, IAsyncLifetime
     [Fact]
     public async Task TryBeginAsync_NoActiveRun_WritesKeysUnderThePrefix()
     {
-        await _store.TryBeginAsync("run-1", 3, TimeSpan.FromMinutes(1), CancellationToken.None);
+        await _store.TryBeginAsync(new RetrainInput("run-1", 3, 64, 42), TimeSpan.FromMinutes(1), CancellationToken.None);
 
         Assert.Equal("run-1", await Database.StringGetAsync(_keyPrefix + "{training}:active"));
         Assert.Equal("run-1", await Database.StringGetAsync(_keyPrefix + "{training}:last"));
@@ -71,7 +71,7 @@ public sealed class RedisRunStoreTests : RunStoreContract, IAsyncLifetime
     [Fact]
     public async Task HeartbeatAsync_WithProgress_StoresNumbers()
     {
-        await _store.TryBeginAsync("run-1", 3, TimeSpan.FromMinutes(1), CancellationToken.None);
+        await _store.TryBeginAsync(new RetrainInput("run-1", 3, 64, 42), TimeSpan.FromMinutes(1), CancellationToken.None);
 
         await _store.HeartbeatAsync("run-1", new TrainingProgress(3, 42.6, 1, 0.9831), CancellationToken.None);
 
@@ -86,7 +86,7 @@ public sealed class RedisRunStoreTests : RunStoreContract, IAsyncLifetime
     [Fact]
     public async Task FinishAsync_ActiveRun_RemovesTheActiveAndLeaseKeys()
     {
-        await _store.TryBeginAsync("run-1", 3, TimeSpan.FromMinutes(1), CancellationToken.None);
+        await _store.TryBeginAsync(new RetrainInput("run-1", 3, 64, 42), TimeSpan.FromMinutes(1), CancellationToken.None);
 
         await _store.FinishAsync("run-1", new RunEnd(TrainingStatus.Completed, null, 0.99), CancellationToken.None);
 
@@ -98,7 +98,7 @@ public sealed class RedisRunStoreTests : RunStoreContract, IAsyncLifetime
     [Fact]
     public async Task HeartbeatAsync_RedisForgotEverything_SaysNotOwner()
     {
-        await _store.TryBeginAsync("run-1", 3, TimeSpan.FromMinutes(1), CancellationToken.None);
+        await _store.TryBeginAsync(new RetrainInput("run-1", 3, 64, 42), TimeSpan.FromMinutes(1), CancellationToken.None);
 
         // What a Redis that restarted empty looks like to the worker.
         foreach (var key in new[] { "active", "lease", "last", "run:run-1" })

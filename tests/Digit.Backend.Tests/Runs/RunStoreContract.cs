@@ -24,7 +24,9 @@ public abstract class RunStoreContract
     protected abstract Task LetTimePassAsync(TimeSpan duration);
 
     private Task<bool> BeginAsync(string runId, int maxEpochs = 3, TimeSpan? lease = null) =>
-        Store.TryBeginAsync(runId, maxEpochs, lease ?? LongLease, None);
+        Store.TryBeginAsync(Input(runId, maxEpochs), lease ?? LongLease, None);
+
+    private static RetrainInput Input(string runId, int epochs = 3) => new(runId, epochs, 64, 42);
 
     [Fact]
     public async Task GetStatusAsync_NoRunEver_ReturnsNotStarted()
@@ -43,7 +45,7 @@ public abstract class RunStoreContract
         Assert.Equal(TrainingStatus.InProgress, await Store.GetStatusAsync(None));
         Assert.Equal(TrainingProgress.Starting(5), await Store.GetProgressAsync(None));
         Assert.Equal(
-            new TrainingRun("run-1", TrainingStatus.InProgress, 5, Start, Start, TrainingProgress.Starting(5), null, null, null),
+            new TrainingRun(Input("run-1", 5), TrainingStatus.InProgress, Start, Start, TrainingProgress.Starting(5), null, null, null),
             await Store.GetRunAsync("run-1", None));
     }
 
@@ -67,7 +69,7 @@ public abstract class RunStoreContract
         var attempts = Enumerable.Range(0, 50).Select(i => Task.Run(async () =>
         {
             await go.Task;
-            return await stores[i % stores.Count].TryBeginAsync($"run-{i}", 3, LongLease, None);
+            return await stores[i % stores.Count].TryBeginAsync(Input($"run-{i}"), LongLease, None);
         })).ToArray();
         go.SetResult();
         var results = await Task.WhenAll(attempts);

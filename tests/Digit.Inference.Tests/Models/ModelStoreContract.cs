@@ -220,4 +220,69 @@ public abstract class ModelStoreContract
         await Assert.ThrowsAnyAsync<ArgumentException>(
             () => CreateStore().SaveCheckpointAsync(runId, ModelBytes(28), CancellationToken.None));
     }
+
+    [Fact]
+    public async Task StoreAsync_Model_IsListedWithItsDescriptionButNotServed()
+    {
+        var store = CreateStore();
+        var current = await store.PublishAsync(ModelBytes(1), 0.99, CancellationToken.None);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        var trainedAt = Start.AddMinutes(-5);
+
+        var stored = await store.StoreAsync(ModelBytes(2), new ModelDescription(0.985, "run-7", 2, 12_000, trainedAt), CancellationToken.None);
+
+        Assert.Equal(current, await store.GetCurrentAsync(CancellationToken.None));
+        var versions = await store.ListVersionsAsync(CancellationToken.None);
+        Assert.Equal([current.Version, stored.Version], versions.Select(v => v.Version));
+        var listed = versions[1];
+        Assert.Equal((0.985, "run-7", 2, 12_000, trainedAt, Start.AddSeconds(1)),
+            (listed.Accuracy, listed.Origin, listed.Epochs, listed.Images, listed.TrainedAt, listed.PublishedAt));
+    }
+
+    [Fact]
+    public async Task ActivateAsync_OlderVersion_BecomesCurrentWithItsDescription()
+    {
+        var store = CreateStore();
+        var first = await store.PublishAsync(ModelBytes(1), new ModelDescription(0.994, ModelOrigins.Shipped, 10), CancellationToken.None);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await store.PublishAsync(ModelBytes(2), 0.97, CancellationToken.None);
+
+        var activated = await store.ActivateAsync(first.Version, CancellationToken.None);
+
+        Assert.Equal(first, activated);
+        Assert.Equal(first, await CreateStore().GetCurrentAsync(CancellationToken.None));
+        Assert.Equal(ModelOrigins.Shipped, activated.Origin);
+    }
+
+    [Theory]
+    [InlineData("20250301T101502117Z-0009")]
+    [InlineData("../current")]
+    public async Task ActivateAsync_VersionNotStored_ThrowsModelNotFoundAndKeepsTheCurrent(string version)
+    {
+        var store = CreateStore();
+        var current = await store.PublishAsync(ModelBytes(1), 0.99, CancellationToken.None);
+
+        await Assert.ThrowsAsync<ModelNotFoundException>(() => store.ActivateAsync(version, CancellationToken.None));
+
+        Assert.Equal(current, await store.GetCurrentAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ListVersionsAsync_NothingStored_IsEmpty()
+    {
+        Assert.Empty(await CreateStore().ListVersionsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ListCheckpointsAsync_TwoRunsSavedOneDeleted_ListsTheOther()
+    {
+        var store = CreateStore();
+        Assert.Empty(await store.ListCheckpointsAsync(CancellationToken.None));
+        await store.SaveCheckpointAsync("run-1", ModelBytes(1), CancellationToken.None);
+        await store.SaveCheckpointAsync("run-2", ModelBytes(2), CancellationToken.None);
+
+        await store.DeleteCheckpointAsync("run-1", CancellationToken.None);
+
+        Assert.Equal(["run-2"], await store.ListCheckpointsAsync(CancellationToken.None));
+    }
 }

@@ -3,6 +3,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Digit.Inference.Models;
+using Digit.Testing.Hosts;
+using Microsoft.Extensions.Logging.Abstractions;
 using Digit.LocalServer.Tests.Support;
 using Digit.Testing;
 
@@ -78,6 +81,23 @@ public sealed class MultiInstanceTests(RedisServerFixture redis, AzuriteFixture 
         Assert.True(clock.Elapsed.TotalSeconds < 2, $"stopped after {clock.Elapsed.TotalSeconds:F2} s");
         Assert.Equal(before, await _first.ModelVersionAsync());
         Assert.Equal(before, await _second.ModelVersionAsync());
+    }
+
+    [Fact]
+    [Trait("Category", "Timing")]
+    public async Task Activate_OnOneInstance_EveryInstanceServesItWithinASecond()
+    {
+        var before = await _first.ModelVersionAsync();
+        var store = new BlobModelStore(_models, TimeProvider.System, NullLogger<BlobModelStore>.Instance);
+        var stored = await store.StoreAsync(await File.ReadAllBytesAsync(DigitHost.ShippedModel), new ModelDescription(0.9942, ModelOrigins.Shipped), CancellationToken.None);
+
+        var clock = Stopwatch.StartNew();
+        using var activated = await _first.SendAsAdminAsync(HttpMethod.Post, $"/api/models/{stored.Version}/activate");
+        var swapSeconds = await Task.WhenAll(new[] { _first, _second }.Select(server => SecondsUntilNewModelAsync(server, before, clock)));
+
+        Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
+        Assert.All(swapSeconds, seconds => Assert.True(seconds < 1.0, $"an instance served the activated model {seconds:F2} s after the request"));
+        Assert.Equal(stored.Version, await _second.ModelVersionAsync());
     }
 
     private Task<InProcessLocalServer> StartServerAsync() => InProcessLocalServer.StartAsync(new Dictionary<string, string?>

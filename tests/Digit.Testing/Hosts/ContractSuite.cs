@@ -442,7 +442,7 @@ public abstract class ContractSuite(DigitHost host) : IAsyncLifetime
     /// <summary>GET statusQueryGetUri of a 202 (Durable's status URL on Functions), waiting for a final output when asked.</summary>
     protected async Task<JsonElement> RunStatusAsync(JsonElement accepted, bool expectFinal)
     {
-        var uri = accepted.GetProperty("statusQueryGetUri").GetString()!;
+        var uri = Host.Reachable(accepted.GetProperty("statusQueryGetUri").GetString()!);
         JsonElement status = default;
         await Host.WaitUntilAsync(async () =>
         {

@@ -60,7 +60,11 @@ public abstract class DigitHost : IAsyncLifetime
         var address = await StartAsync();
         _client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
         await WaitUntilAsync(IsReadyAsync, TimeSpan.FromMinutes(2), ServesAModel ? "the host to answer GET / with ready: true" : "the host to answer GET /");
+        await OnReadyAsync();
     }
+
+    /// <summary>Runs once the host serves, before any test uses it.</summary>
+    protected virtual Task OnReadyAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
@@ -94,6 +98,9 @@ public abstract class DigitHost : IAsyncLifetime
         var progress = await GetJsonAsync("/api/training_progress/");
         return progress.TryGetProperty("epoch", out var epoch) ? epoch.GetInt32() : 0;
     }
+
+    /// <summary>A URL the host gave out, as this machine can reach it (the Functions host here names https but serves http).</summary>
+    public virtual string Reachable(string url) => url;
 
     /// <summary>Adds what the host needs to accept a call to the model routes (a bearer token; a function key on Azure).</summary>
     public virtual void AddAdminCredentials(HttpRequestMessage request) =>

@@ -41,6 +41,25 @@ public sealed class FunctionsServiceCollectionExtensionsTests
         Assert.Equal(TimeSpan.FromSeconds(30), provider.GetRequiredService<IOptions<RunStateOptions>>().Value.Lease);
     }
 
+    [Theory]
+    [InlineData("AzureWebJobsStorage__accountName", "digitmodels", "https://digitmodels.blob.core.windows.net/")]
+    [InlineData("AzureWebJobsStorage__blobServiceUri", "https://digitmodels.blob.core.windows.net/", "https://digitmodels.blob.core.windows.net/")]
+    public void AddDigitFunctions_IdentityBasedAzureWebJobsStorage_KeepsModelsInThatAccountThroughItsUrl(string setting, string value, string expected)
+    {
+        // App settings reach .NET configuration as environment variables, where "__" separates sections.
+        using var provider = Build(new Dictionary<string, string?>
+        {
+            ["REDIS_URL"] = "127.0.0.1:6379",
+            [setting.Replace("__", ":", StringComparison.Ordinal)] = value,
+            ["AzureWebJobsStorage:credential"] = "managedidentity",
+        });
+
+        var options = provider.GetRequiredService<IOptions<ModelStoreOptions>>().Value;
+
+        Assert.Equal(expected, options.BlobConnection);
+        Assert.Equal(new Uri(expected + "digit-models"), ModelStorage.Container(options.BlobConnection!, options.Container).Uri);
+    }
+
     [Fact]
     public void AddDigitFunctions_ModelStorageAndLeaseSet_KeepsThem()
     {

@@ -59,7 +59,8 @@ internal sealed class RetrainTestHost : IAsyncDisposable
         int samples,
         int epochs = 2,
         RetryPolicy? retry = null,
-        Func<IModelStore, IModelStore>? wrapModels = null)
+        Func<IModelStore, IModelStore>? wrapModels = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"digit-functions-{Guid.NewGuid():N}");
         var keyPrefix = RedisServerFixture.NewKeyPrefix();
@@ -87,6 +88,7 @@ internal sealed class RetrainTestHost : IAsyncDisposable
             services.Remove(original);
             services.AddSingleton(provider => wrapModels((IModelStore)create(provider)));
         }
+        configureServices?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false });
         var activities = ActivatorUtilities.CreateInstance<RetrainActivities>(provider);
         var activityOptions = TaskOptions.FromRetryPolicy(retry ?? RetrainOrchestrator.ActivityRetry);

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Digit.Testing;
+using Digit.Testing.Hosts;
+
+namespace Digit.Functions.Tests.RealHost;
+
+/// <summary>What only the Functions app under the real host has: its cold start, and Durable's own management API.</summary>
+public sealed class FunctionsHostTests(FunctionsHost host) : IClassFixture<FunctionsHost>, IAsyncLifetime
+{
+    public Task InitializeAsync() => host.EnsureNoRunAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task ColdStart_ThatOnlyPredicts_NeverLoadsTorchSharpOrLibtorch()
+    {
+        var mapped = host.ColdStartMappedFiles;
+        await WriteReportAsync(mapped);
+
+        Assert.Contains(mapped, file => file.EndsWith("libonnxruntime.so", StringComparison.Ordinal));
+        Assert.Contains(mapped, file => file.EndsWith("Digit.Inference.dll", StringComparison.Ordinal));
+        Assert.DoesNotContain(mapped, file => file.Contains("TorchSharp", StringComparison.Ordinal) || file.Contains("libtorch", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// What scripts/coldstart.sh prints: the published app's size, and the assemblies and native libraries the
+    /// worker had loaded after a cold start and one prediction.
+    /// </summary>
+    private async Task WriteReportAsync(IReadOnlyList<string> mapped)
+    {
+        var files = Directory.EnumerateFiles(host.PublishFolder, "*", SearchOption.AllDirectories).Select(file => new FileInfo(file)).ToArray();
+        var libraries = mapped.Where(file => file.EndsWith(".dll", StringComparison.Ordinal) || file.Contains(".so", StringComparison.Ordinal)).ToArray();
+        var report = new List<string>
+        {
+            $"dotnet publish DigitFunctions -c Release -r linux-x64: {files.Sum(file => file.Length) / 1e6:F0} MB in {files.Length} files" +
+                $" ({files.Where(file => file.FullName.Contains("/data/mnist/", StringComparison.Ordinal)).Sum(file => file.Length) / 1e6:F0} MB of them MNIST)",
+            $"a prediction-only cold start of the worker loaded {libraries.Count(file => file.EndsWith(".dll", StringComparison.Ordinal))} assemblies and " +
+                $"{libraries.Count(file => !file.EndsWith(".dll", StringComparison.Ordinal))} native libraries; TorchSharp or libtorch among them: " +
+                $"{(libraries.Any(file => file.Contains("Torch", StringComparison.Ordinal) || file.Contains("libtorch", StringComparison.Ordinal)) ? "yes" : "no")}",
+        };
+        report.AddRange(libraries.Select(file => "  " + Path.GetFileName(file)));
+        var folder = Directory.CreateDirectory(Path.Combine(RepositoryRoot.Find(), "artifacts")).FullName;
+        await File.WriteAllLinesAsync(Path.Combine(folder, "functions-coldstart.txt"), report);
+    }
+
+    [Fact]
+    public async Task Start_AfterARunWasTerminatedThroughItsTerminateUri_TrainsItsFirstEpochFromScratch()
+    {
+        using var first = await host.Client.PostAsync("/api/retrain_model/", null);
+        var accepted = await first.Content.ReadFromJsonAsync<JsonElement>();
+        await host.WaitUntilAsync(async () => await host.EpochsDoneAsync() >= 1, TimeSpan.FromMinutes(2), "the first run's first epoch to finish");
+        var terminate = host.Reachable(accepted.GetProperty("terminatePostUri").GetString()!.Replace("{text}", "operator", StringComparison.Ordinal));
+        using (var terminated = await host.Client.PostAsync(terminate, null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, terminated.StatusCode);
+        }
+        var status = host.Reachable(accepted.GetProperty("statusQueryGetUri").GetString()!);
+        await host.WaitUntilAsync(async () => (await host.Client.GetFromJsonAsync<JsonElement>(status)).GetProperty("runtimeStatus").GetString() == "Terminated",
+            TimeSpan.FromSeconds(30), "the first run to be terminated");
+
+        using var second = await host.Client.PostAsync("/api/retrain_model/", null);
+        var secondId = (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        // Trained, not resumed: the new run reports progress inside its first epoch before any epoch is done.
+        await host.WaitUntilAsync(async () => await host.EpochsDoneAsync() == 0 && await host.TrainingPercentageAsync() is > 0 and < 100,
+            TimeSpan.FromMinutes(1), "the second run to be inside its first epoch");
+        var firstRun = await host.GetJsonAsync($"/api/runs/{accepted.GetProperty("id").GetString()}/");
+        await host.EnsureNoRunAsync();
+
+        Assert.NotEqual(accepted.GetProperty("id").GetString(), secondId);
+        Assert.Equal("interrupted", firstRun.GetProperty("output").GetProperty("status").GetString());
+    }
+}
