@@ -85,13 +85,24 @@ public static class PredictionHandlers
         }
         using (document)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                throw NotJson($"The body must be a JSON object like {{\"drawing\": \"data:image/png;base64,...\"}}; it is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}.");
+                throw NotJson($"The body must be a JSON object like {{\"drawing\": \"data:image/png;base64,...\"}}; it is a JSON {root.ValueKind.ToString().ToLowerInvariant()}.");
             }
-            if (!document.RootElement.TryGetProperty("drawing", out var drawing))
+            JsonElement drawing;
+            try
             {
-                throw new DrawingException(DrawingErrorKind.MissingDrawing, "The JSON object has no \"drawing\" member.");
+                if (!root.TryGetProperty("drawing", out drawing))
+                {
+                    throw new DrawingException(DrawingErrorKind.MissingDrawing, "The JSON object has no \"drawing\" member.");
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Looking for "drawing" unescapes member names that hold escapes; an escaped surrogate without its pair
+                // has no UTF-8 form.
+                throw NotJson("A member name holds an unpaired surrogate escape (\\uD800-\\uDFFF), which is not text.");
             }
             if (drawing.ValueKind != JsonValueKind.String)
             {
