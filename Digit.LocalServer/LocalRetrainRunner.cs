@@ -13,11 +13,13 @@ internal sealed class LocalRetrainRunner(
     TrainEpochStep epochStep,
     PublishModelStep publishStep,
     FinishRunStep finishStep,
-    ILogger<LocalRetrainRunner> logger) : IRetrainExecutor, IHostedService, IDisposable
+    ILogger<LocalRetrainRunner> logger) : IRetrainExecutor, IHostedService
 {
     private static readonly RetrainLaunch NoManagementUrls = new(null, new Dictionary<string, string>());
 
     private readonly ConcurrentDictionary<string, Task> _runs = new();
+    // Never disposed: the host can stop this service after disposing its services (WebApplication.RunAsync stops and
+    // disposes the host while WebApplicationFactory stops it too), and a source without timers holds nothing to free.
     private readonly CancellationTokenSource _shutdown = new();
 
     public Task<RetrainLaunch> StartAsync(RetrainInput input, CancellationToken cancellationToken)
@@ -46,8 +48,6 @@ internal sealed class LocalRetrainRunner(
             await Task.WhenAll(running).WaitAsync(cancellationToken);
         }
     }
-
-    public void Dispose() => _shutdown.Dispose();
 
     private async Task RunAsync(RetrainInput input, CancellationToken shutdown)
     {
