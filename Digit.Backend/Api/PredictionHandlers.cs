@@ -2,6 +2,8 @@ using System.Text.Json;
 using Digit.Inference.Drawing;
 using Digit.Inference.Prediction;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
 
 namespace Digit.Backend.Api;
 
@@ -29,7 +31,8 @@ public static class PredictionHandlers
     }
 
     /// <summary>Recognises the drawing of a JSON body <c>{"drawing": "data:image/png;base64,..."}</c>.</summary>
-    public static async Task<IResult> PostDrawing(HttpRequest request, DrawingRecognizer recognizer, CancellationToken cancellationToken)
+    public static async Task<IResult> PostDrawing(
+        HttpRequest request, DrawingRecognizer recognizer, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         try
         {
@@ -45,6 +48,17 @@ public static class PredictionHandlers
         {
             return ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, "Model missing", exception.Message);
         }
+        catch (UnreadableBodyException exception)
+        {
+            // A bad request, not a fault: one line, no stack trace.
+            loggers.CreateLogger(typeof(PredictionHandlers).FullName!).LogInformation(
+                "Refused the body of {Method} {Path} from {Client}: {Reason} ({Status})",
+                request.Method, request.Path, request.HttpContext.Connection.RemoteIpAddress, exception.Message, exception.Status);
+            return ApiProblems.Create(
+                exception.Status,
+                ReasonPhrases.GetReasonPhrase(exception.Status),
+                $"The request body could not be read: {exception.Message}");
+        }
     }
 
     /// <summary>Reads at most <see cref="MaxBodyBytes"/> of the body and returns its <c>drawing</c> string.</summary>
@@ -56,14 +70,27 @@ public static class PredictionHandlers
         }
         using var body = new MemoryStream();
         var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        try
         {
-            if (body.Length + read > MaxBodyBytes)
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                throw TooLarge(body.Length + read);
+                if (body.Length + read > MaxBodyBytes)
+                {
+                    throw TooLarge(body.Length + read);
+                }
+                body.Write(buffer, 0, read);
             }
-            body.Write(buffer, 0, read);
+        }
+        catch (BadHttpRequestException exception)
+        {
+            throw new UnreadableBodyException(exception.StatusCode, exception.Message, exception);
+        }
+        catch (IOException exception)
+        {
+            // Kestrel reports a chunk size that overflows 64 bits as an IOException, not a BadHttpRequestException;
+            // a connection the client reset is one too, and nobody reads that answer.
+            throw new UnreadableBodyException(StatusCodes.Status400BadRequest, exception.Message, exception);
         }
         return ParseDrawing(body.GetBuffer().AsMemory(0, (int)body.Length));
     }
