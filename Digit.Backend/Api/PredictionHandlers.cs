@@ -30,14 +30,26 @@ public static class PredictionHandlers
         return Results.Ok(new AccuracyResponse(models.Current?.Version.Accuracy));
     }
 
-    /// <summary>Recognises the drawing of a JSON body <c>{"drawing": "data:image/png;base64,..."}</c>.</summary>
+    /// <summary>
+    /// Recognises the drawing of a JSON body <c>{"drawing": "data:image/png;base64,..."}</c>. A large body or image
+    /// waits for its turn (<see cref="DecodeTurns"/>) once it has been read.
+    /// </summary>
     public static async Task<IResult> PostDrawing(
-        HttpRequest request, DrawingRecognizer recognizer, ILoggerFactory loggers, CancellationToken cancellationToken)
+        HttpRequest request, DrawingRecognizer recognizer, DecodeTurns turns, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        using var claim = turns.NewClaim();
         try
         {
-            var drawing = await ReadDrawingAsync(request, cancellationToken);
-            var prediction = recognizer.Recognize(drawing);
+            string drawing;
+            using (var body = await ReadBodyAsync(request, cancellationToken))
+            {
+                if (body.Length > DecodeTurns.LargeBodyBytes)
+                {
+                    await claim.TakeAsync(cancellationToken);
+                }
+                drawing = ParseDrawing(body.Memory);
+            }
+            var prediction = await recognizer.RecognizeAsync(drawing, claim, cancellationToken);
             return Results.Ok(new PredictionResponse(prediction.Digit, prediction.Confidence));
         }
         catch (DrawingException exception)
@@ -59,28 +71,23 @@ public static class PredictionHandlers
                 ReasonPhrases.GetReasonPhrase(exception.Status),
                 $"The request body could not be read: {exception.Message}");
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away, while its body was read or while it waited for a turn: nobody reads an answer.
+            return Results.Empty;
+        }
     }
 
-    /// <summary>Reads at most <see cref="MaxBodyBytes"/> of the body and returns its <c>drawing</c> string.</summary>
-    private static async Task<string> ReadDrawingAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Reads at most <see cref="MaxBodyBytes"/> of the body.</summary>
+    private static async Task<PooledBody> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBodyBytes)
         {
             throw TooLarge(request.ContentLength.Value);
         }
-        using var body = new MemoryStream();
-        var buffer = new byte[16 * 1024];
         try
         {
-            int read;
-            while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                if (body.Length + read > MaxBodyBytes)
-                {
-                    throw TooLarge(body.Length + read);
-                }
-                body.Write(buffer, 0, read);
-            }
+            return await PooledBody.ReadAsync(request, MaxBodyBytes, TooLarge, cancellationToken);
         }
         catch (BadHttpRequestException exception)
         {
@@ -92,7 +99,6 @@ public static class PredictionHandlers
             // a connection the client reset is one too, and nobody reads that answer.
             throw new UnreadableBodyException(StatusCodes.Status400BadRequest, exception.Message, exception);
         }
-        return ParseDrawing(body.GetBuffer().AsMemory(0, (int)body.Length));
     }
 
     private static string ParseDrawing(ReadOnlyMemory<byte> json)

@@ -47,6 +47,7 @@ public static class DigitServiceCollectionExtensions
         services.AddSingleton<ModelWatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<ModelWatcher>());
         services.AddSingleton<DrawingRecognizer>();
+        services.AddSingleton<DecodeTurns>();
         services.AddSingleton<ModelCatalog>();
 
         services.AddSingleton(CreateRunStore);

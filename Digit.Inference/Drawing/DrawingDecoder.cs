@@ -25,7 +25,13 @@ public static class DrawingDecoder
     public static DecodedImage Decode(string drawing) => DecodeImage(DrawingPayload.ToBytes(drawing));
 
     /// <summary>Decodes PNG, JPEG, GIF (first frame) or BMP bytes.</summary>
-    public static DecodedImage DecodeImage(byte[] image)
+    public static DecodedImage DecodeImage(byte[] image) => Decode(Inspect(image));
+
+    /// <summary>
+    /// Every check that needs no decoding: the size, the header's format and dimensions, the file's completeness,
+    /// and the bound on what its compressed data expands to. Cheap and bounded whatever the bytes.
+    /// </summary>
+    public static InspectedImage Inspect(byte[] image)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (image.Length > DrawingPayload.MaxImageBytes)
@@ -55,8 +61,15 @@ public static class DrawingDecoder
         }
         ImageHeaderReader.EnsureComplete(header.Format, image);
         ImageDataBound.Ensure(header, image);
+        return new InspectedImage(image, header);
+    }
 
-        var result = Run(header, image);
+    /// <summary>Decodes an image that passed <see cref="Inspect"/>.</summary>
+    public static DecodedImage Decode(InspectedImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var header = image.Header;
+        var result = Run(header, image.Bytes);
         if (result.Width != header.Width || result.Height != header.Height || result.Comp != ColorComponents.GreyAlpha)
         {
             throw new DrawingException(

@@ -9,9 +9,25 @@ public sealed class DrawingRecognizer(ModelProvider models)
     /// Recognises the digit in a data URL or bare base64 image. Throws <see cref="DrawingException"/> for input
     /// that is not a usable drawing and <see cref="NoModelException"/> when no model is loaded.
     /// </summary>
-    public Prediction Recognize(string drawing)
+    public Prediction Recognize(string drawing) => Predict(DrawingDecoder.Decode(drawing));
+
+    /// <summary>
+    /// As <see cref="Recognize"/>, but an image over <see cref="DecodeTurns.LargeImagePixels"/> is decoded only once
+    /// <paramref name="claim"/> holds its turn (it may hold it already, for a large body).
+    /// </summary>
+    public async Task<Prediction> RecognizeAsync(string drawing, DecodeTurns.Claim claim, CancellationToken cancellationToken)
     {
-        var image = DrawingDecoder.Decode(drawing);
+        ArgumentNullException.ThrowIfNull(claim);
+        var image = DrawingDecoder.Inspect(DrawingPayload.ToBytes(drawing));
+        if (image.Pixels > DecodeTurns.LargeImagePixels)
+        {
+            await claim.TakeAsync(cancellationToken);
+        }
+        return Predict(DrawingDecoder.Decode(image));
+    }
+
+    private Prediction Predict(DecodedImage image)
+    {
         var input = DrawingPreprocessor.Preprocess(image);
         return models.Use(model => model.Predictor.Predict(input));
     }

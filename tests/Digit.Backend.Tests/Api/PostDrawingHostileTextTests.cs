@@ -44,7 +44,7 @@ public sealed class PostDrawingHostileTextTests
         context.Request.Body = new MemoryStream(body);
         using var models = new ModelProvider();
 
-        var result = await PredictionHandlers.PostDrawing(context.Request, new DrawingRecognizer(models), NullLoggerFactory.Instance, CancellationToken.None);
+        var result = await PredictionHandlers.PostDrawing(context.Request, new DrawingRecognizer(models), new DecodeTurns(), NullLoggerFactory.Instance, CancellationToken.None);
 
         var problem = Assert.IsType<ProblemHttpResult>(result);
         Assert.True(problem.StatusCode == StatusCodes.Status400BadRequest, $"{name}: {problem.StatusCode} {problem.ProblemDetails.Detail}");
