@@ -92,7 +92,7 @@ internal static class BombsCommand
                 $"{beside.Latencies.P50Milliseconds:F2} / {beside.Latencies.P99Milliseconds:F2}", $"p99 ≤ {TargetP99Milliseconds} ms",
                 beside.Latencies.P99Milliseconds <= TargetP99Milliseconds);
             table.Add($"  its errors; {kind.Name} answered", $"{beside.Errors}; {hostile.Statuses}", "0 errors", beside.Errors == 0);
-            table.Add("  server CPU per hostile request (ms)", $"{serverCpu * 1000 / Math.Max(1, hostile.Count):F1}");
+            table.Add("  server CPU per hostile request answered (ms)", hostile.Count == 0 ? $"{serverCpu:F1} s, none answered" : $"{serverCpu * 1000 / hostile.Count:F1}");
         }
         table.Write();
         Console.WriteLine($"server RSS at the end: {Mib(ProcessMemory.Resident(server.ProcessId)):F0} MiB; peak since start not measured (reset per request above)");
@@ -154,7 +154,9 @@ internal static class BombsCommand
         var figures = other.Between(from, Stopwatch.GetTimestamp());
         await stop.CancelAsync();
         await Task.WhenAll(loops);
-        var answered = string.Join(", ", statuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{(g.Key == 0 ? "failed" : g.Key.ToString())} ×{g.Count()}"));
+        var answered = statuses.IsEmpty
+            ? "none answered in the window"
+            : string.Join(", ", statuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{(g.Key == 0 ? "failed" : g.Key.ToString())} ×{g.Count()}"));
         return (figures, (answered, statuses.Count));
     }
 
