@@ -3,7 +3,7 @@ namespace Digit.Inference.Drawing.Formats;
 /// <summary>
 /// A JPEG may hold at most <see cref="MaxScans"/> scans. The decoder goes over every block of a scan's components
 /// for each scan, so a file of many scans costs time in proportion to its scans times its pixels (about 8 ms a scan
-/// at 2 megapixels; a 1 MiB file can hold 240 such scans). Encoders write one scan a component (baseline), or up to
+/// at 2 megapixels; a 1 MiB request can carry about 190 such scans). Encoders write one scan a component (baseline), or up to
 /// 18 (libjpeg's progressive scripts: 6 for grey, 10 for YCbCr, 18 for CMYK).
 /// </summary>
 internal static class JpegDataBound
