@@ -19,7 +19,8 @@ internal sealed class LocalRetrainRunner(
     private static readonly RetrainLaunch NoManagementUrls = new(null, new Dictionary<string, string>());
 
     private readonly ConcurrentDictionary<string, Task> _runs = new();
-    // Not disposed: it has no timer, and a host may stop its services after disposing them.
+    // Never disposed: the host can stop this service after disposing its services (WebApplication.RunAsync stops and
+    // disposes the host while WebApplicationFactory stops it too), and a source without timers holds nothing to free.
     private readonly CancellationTokenSource _shutdown = new();
 
     public Task<RetrainLaunch> StartAsync(RetrainInput input, CancellationToken cancellationToken)

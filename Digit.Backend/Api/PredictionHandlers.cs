@@ -2,6 +2,8 @@ using System.Text.Json;
 using Digit.Inference.Drawing;
 using Digit.Inference.Prediction;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
 
 namespace Digit.Backend.Api;
 
@@ -28,13 +30,26 @@ public static class PredictionHandlers
         return Results.Ok(new AccuracyResponse(models.Current?.Version.Accuracy));
     }
 
-    /// <summary>Recognises the drawing of a JSON body <c>{"drawing": "data:image/png;base64,..."}</c>.</summary>
-    public static async Task<IResult> PostDrawing(HttpRequest request, DrawingRecognizer recognizer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Recognises the drawing of a JSON body <c>{"drawing": "data:image/png;base64,..."}</c>. A large body or image
+    /// waits for its turn (<see cref="DecodeTurns"/>) once it has been read.
+    /// </summary>
+    public static async Task<IResult> PostDrawing(
+        HttpRequest request, DrawingRecognizer recognizer, DecodeTurns turns, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        using var claim = turns.NewClaim();
         try
         {
-            var drawing = await ReadDrawingAsync(request, cancellationToken);
-            var prediction = recognizer.Recognize(drawing);
+            string drawing;
+            using (var body = await ReadBodyAsync(request, cancellationToken))
+            {
+                if (body.Length > DecodeTurns.LargeBodyBytes)
+                {
+                    await claim.TakeAsync(cancellationToken);
+                }
+                drawing = ParseDrawing(body.Memory);
+            }
+            var prediction = await recognizer.RecognizeAsync(drawing, claim, cancellationToken);
             return Results.Ok(new PredictionResponse(prediction.Digit, prediction.Confidence));
         }
         catch (DrawingException exception)
@@ -47,27 +62,45 @@ public static class PredictionHandlers
             recognizer.Failed("no_model");
             return ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, "Model missing", exception.Message);
         }
+        catch (UnreadableBodyException exception)
+        {
+            // A bad request, not a fault: one line, no stack trace.
+            loggers.CreateLogger(typeof(PredictionHandlers).FullName!).LogInformation(
+                "Refused the body of {Method} {Path} from {Client}: {Reason} ({Status})",
+                request.Method, request.Path, request.HttpContext.Connection.RemoteIpAddress, exception.Message, exception.Status);
+            return ApiProblems.Create(
+                exception.Status,
+                ReasonPhrases.GetReasonPhrase(exception.Status),
+                $"The request body could not be read: {exception.Message}");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away, while its body was read or while it waited for a turn: nobody reads an answer.
+            return Results.Empty;
+        }
     }
 
-    /// <summary>Reads at most <see cref="MaxBodyBytes"/> of the body and returns its <c>drawing</c> string.</summary>
-    private static async Task<string> ReadDrawingAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Reads at most <see cref="MaxBodyBytes"/> of the body.</summary>
+    private static async Task<PooledBody> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBodyBytes)
         {
             throw TooLarge(request.ContentLength.Value);
         }
-        using var body = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        try
         {
-            if (body.Length + read > MaxBodyBytes)
-            {
-                throw TooLarge(body.Length + read);
-            }
-            body.Write(buffer, 0, read);
+            return await PooledBody.ReadAsync(request, MaxBodyBytes, TooLarge, cancellationToken);
         }
-        return ParseDrawing(body.GetBuffer().AsMemory(0, (int)body.Length));
+        catch (BadHttpRequestException exception)
+        {
+            throw new UnreadableBodyException(exception.StatusCode, exception.Message, exception);
+        }
+        catch (IOException exception)
+        {
+            // Kestrel reports a chunk size that overflows 64 bits as an IOException, not a BadHttpRequestException;
+            // a connection the client reset is one too, and nobody reads that answer.
+            throw new UnreadableBodyException(StatusCodes.Status400BadRequest, exception.Message, exception);
+        }
     }
 
     private static string ParseDrawing(ReadOnlyMemory<byte> json)
@@ -87,13 +120,24 @@ public static class PredictionHandlers
         }
         using (document)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                throw NotJson($"The body must be a JSON object like {{\"drawing\": \"data:image/png;base64,...\"}}; it is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}.");
+                throw NotJson($"The body must be a JSON object like {{\"drawing\": \"data:image/png;base64,...\"}}; it is a JSON {root.ValueKind.ToString().ToLowerInvariant()}.");
             }
-            if (!document.RootElement.TryGetProperty("drawing", out var drawing))
+            JsonElement drawing;
+            try
             {
-                throw new DrawingException(DrawingErrorKind.MissingDrawing, "The JSON object has no \"drawing\" member.");
+                if (!root.TryGetProperty("drawing", out drawing))
+                {
+                    throw new DrawingException(DrawingErrorKind.MissingDrawing, "The JSON object has no \"drawing\" member.");
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Looking for "drawing" unescapes member names that hold escapes; an escaped surrogate without its pair
+                // has no UTF-8 form.
+                throw NotJson("A member name holds an unpaired surrogate escape (\\uD800-\\uDFFF), which is not text.");
             }
             if (drawing.ValueKind != JsonValueKind.String)
             {

@@ -52,6 +52,7 @@ public static class DigitServiceCollectionExtensions
         services.AddSingleton<PredictionMetrics>();
         services.AddSingleton<TrainingMetrics>();
         services.AddSingleton<DrawingRecognizer>();
+        services.AddSingleton<DecodeTurns>();
         services.AddSingleton<ModelCatalog>();
 
         services.AddSingleton(CreateRunStore);

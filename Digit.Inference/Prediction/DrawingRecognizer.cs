@@ -21,6 +21,33 @@ public sealed class DrawingRecognizer(ModelProvider models, PredictionMetrics me
         {
             image = DrawingDecoder.Decode(drawing);
         }
+        return Predict(image, clock, span);
+    }
+
+    /// <summary>
+    /// As <see cref="Recognize"/>, but an image over <see cref="DecodeTurns.LargeImagePixels"/> is decoded only once
+    /// <paramref name="claim"/> holds its turn (it may hold it already, for a large body).
+    /// </summary>
+    public async Task<Prediction> RecognizeAsync(string drawing, DecodeTurns.Claim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var clock = Stopwatch.StartNew();
+        using var span = DigitTelemetry.Activities.StartActivity("Recognize drawing");
+        DecodedImage image;
+        using (DigitTelemetry.Activities.StartActivity("Decode"))
+        {
+            var header = DrawingDecoder.Inspect(DrawingPayload.ToBytes(drawing));
+            if (header.Pixels > DecodeTurns.LargeImagePixels)
+            {
+                await claim.TakeAsync(cancellationToken);
+            }
+            image = DrawingDecoder.Decode(header);
+        }
+        return Predict(image, clock, span);
+    }
+
+    private Prediction Predict(DecodedImage image, Stopwatch clock, Activity? span)
+    {
         float[] input;
         using (DigitTelemetry.Activities.StartActivity("Preprocess"))
         {

@@ -2,11 +2,12 @@ using Digit.Backend.Api;
 using Digit.Inference.Prediction;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 
 namespace Digit.Functions.Http;
 
 /// <summary>The prediction routes of the contract; each calls the shared handler. Nothing here loads TorchSharp.</summary>
-public sealed class PredictionFunctions(ModelProvider models, ModelWatcher watcher, DrawingRecognizer recognizer)
+public sealed class PredictionFunctions(ModelProvider models, ModelWatcher watcher, DrawingRecognizer recognizer, DecodeTurns turns, ILoggerFactory loggers)
 {
     /// <summary>
     /// GET / . A trigger with an empty route never binds (Azure/Azure-Functions#2473), so the route is an optional
@@ -21,7 +22,7 @@ public sealed class PredictionFunctions(ModelProvider models, ModelWatcher watch
     public Task<IResult> Drawing(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = DigitRoutes.Drawing)] HttpRequest request,
         CancellationToken cancellationToken) =>
-        PredictionHandlers.PostDrawing(request, recognizer, cancellationToken);
+        PredictionHandlers.PostDrawing(request, recognizer, turns, loggers, cancellationToken);
 
     [Function(nameof(ModelAccuracy))]
     public Task<IResult> ModelAccuracy(

@@ -19,5 +19,6 @@ var root = new RootCommand("Digit benchmarks: print figures next to their target
     MemoryCommand.Create(),
     DrawingsCommand.Create(),
     RetrainCommand.Create(),
+    BombsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

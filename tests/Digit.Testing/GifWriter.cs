@@ -52,6 +52,53 @@ public static class GifWriter
         return output.ToArray();
     }
 
+    /// <summary>
+    /// A GIF of <paramref name="width"/>x<paramref name="height"/> black pixels whose LZW data goes on far past them:
+    /// after each clear code, literal 0 and then every next free code, so each code stands for one pixel more than
+    /// the one before (1, 2, ..., 4,093 pixels), <paramref name="cycles"/> times over; each cycle is about 5.8 KB of
+    /// codes for 8.4 million pixels.
+    /// </summary>
+    public static byte[] WriteRunaway(ushort width, ushort height, int cycles)
+    {
+        const int minimumCodeSize = 2;
+        const int clear = 1 << minimumCodeSize;
+        using var output = new MemoryStream();
+        output.Write("GIF89a"u8);
+        Span<byte> screen = stackalloc byte[7];
+        BinaryPrimitives.WriteUInt16LittleEndian(screen, width);
+        BinaryPrimitives.WriteUInt16LittleEndian(screen[2..], height);
+        screen[4] = 0x81; // global colour table of 4 entries
+        output.Write(screen);
+        output.Write([0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0, 0]);
+        Span<byte> descriptor = stackalloc byte[10];
+        descriptor[0] = 0x2C;
+        BinaryPrimitives.WriteUInt16LittleEndian(descriptor[5..], width);
+        BinaryPrimitives.WriteUInt16LittleEndian(descriptor[7..], height);
+        output.Write(descriptor);
+        output.WriteByte(minimumCodeSize);
+        var bits = new BitWriter();
+        var codeSize = minimumCodeSize + 1;
+        for (var cycle = 0; cycle < cycles; cycle++)
+        {
+            bits.Write(clear, codeSize);
+            codeSize = minimumCodeSize + 1;
+            bits.Write(0, codeSize);
+            // A decoder widens codes when the next free code reaches a power of two, up to 12 bits.
+            for (var next = clear + 2; next < 4095; next++)
+            {
+                bits.Write(next, codeSize);
+                if (((next + 1) & ((1 << codeSize) - 1)) == 0 && next + 1 <= 0x0FFF)
+                {
+                    codeSize++;
+                }
+            }
+        }
+        bits.Write(clear + 1, codeSize);
+        WriteSubBlocks(output, bits.ToArray());
+        output.WriteByte(0x3B);
+        return output.ToArray();
+    }
+
     private static byte[] Lzw(TestCanvas canvas, bool transparent)
     {
         var bits = new BitWriter();

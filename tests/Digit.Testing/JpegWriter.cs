@@ -48,7 +48,64 @@ public static class JpegWriter
         return output.ToArray();
     }
 
-    private static byte[] EntropyData(TestCanvas canvas)
+    /// <summary>
+    /// The same picture as a progressive JPEG: a DC scan, an AC scan in which every block ends at once (EOB, the
+    /// 1-bit code 0), then <paramref name="refinementScans"/> AC refinement scans of the same kind (Ah = 1, Al = 0),
+    /// each of which a decoder walks block by block and coefficient by coefficient.
+    /// </summary>
+    public static byte[] WriteProgressive(TestCanvas canvas, int refinementScans = 0)
+    {
+        using var output = new MemoryStream();
+        output.Write([0xFF, 0xD8]);
+        var quantisation = new byte[65];
+        Array.Fill(quantisation, (byte)1, 1, 64);
+        Segment(output, 0xDB, quantisation);
+        var frame = new byte[9];
+        frame[0] = 8;
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(1), (ushort)canvas.Height);
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(3), (ushort)canvas.Width);
+        frame[5] = 1;
+        frame[6] = 1;
+        frame[7] = 0x11;
+        Segment(output, 0xC2, frame);
+        var dcTable = new byte[1 + 16 + 12];
+        dcTable[1 + 3] = 12;
+        for (var i = 0; i < 12; i++)
+        {
+            dcTable[17 + i] = (byte)i;
+        }
+        Segment(output, 0xC4, dcTable);
+        var acTable = new byte[1 + 16 + 1];
+        acTable[0] = 0x10;
+        acTable[1] = 1; // one code of length 1: EOB
+        Segment(output, 0xC4, acTable);
+        Segment(output, 0xDA, [1, 1, 0x00, 0, 0, 0x00]);
+        output.Write(EntropyData(canvas, withEndOfBlock: false));
+        var endsOfBlocks = EndsOfBlocks(canvas);
+        Segment(output, 0xDA, [1, 1, 0x00, 1, 63, 0x00]);
+        output.Write(endsOfBlocks);
+        for (var i = 0; i < refinementScans; i++)
+        {
+            Segment(output, 0xDA, [1, 1, 0x00, 1, 63, 0x10]);
+            output.Write(endsOfBlocks);
+        }
+        output.Write([0xFF, 0xD9]);
+        return output.ToArray();
+    }
+
+    // One EOB (bit 0) for every block, padded with 1 bits.
+    private static byte[] EndsOfBlocks(TestCanvas canvas)
+    {
+        var blocks = (canvas.Width + 7) / 8 * ((canvas.Height + 7) / 8);
+        var bytes = new byte[(blocks + 7) / 8];
+        if (blocks % 8 != 0)
+        {
+            bytes[^1] = (byte)((1 << (8 - blocks % 8)) - 1);
+        }
+        return bytes;
+    }
+
+    private static byte[] EntropyData(TestCanvas canvas, bool withEndOfBlock = true)
     {
         var bits = new List<bool>();
         var previous = 0;
@@ -62,7 +119,10 @@ public static class JpegWriter
                 var category = difference == 0 ? 0 : 32 - int.LeadingZeroCount(Math.Abs(difference));
                 Append(bits, category, 4);
                 Append(bits, difference >= 0 ? difference : difference + (1 << category) - 1, category);
-                Append(bits, 0, 1); // EOB
+                if (withEndOfBlock)
+                {
+                    Append(bits, 0, 1); // EOB
+                }
             }
         }
         while (bits.Count % 8 != 0)

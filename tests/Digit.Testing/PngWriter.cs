@@ -51,6 +51,35 @@ public static class PngWriter
         return output.ToArray();
     }
 
+    /// <summary>
+    /// A PNG whose IDAT inflates to <paramref name="inflatedBytes"/> zero bytes, whatever its IHDR needs: a
+    /// compression bomb when that is more (deflate packs about 1,000 zeros into a byte, so 700 MiB fit in 0.7 MB).
+    /// </summary>
+    public static byte[] WriteZeros(uint width, uint height, byte bitDepth, PngColorType colorType, long inflatedBytes, byte interlace = 0)
+    {
+        using var compressed = new MemoryStream();
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var zeros = new byte[1 << 20];
+            for (var left = inflatedBytes; left > 0; left -= zeros.Length)
+            {
+                zlib.Write(zeros, 0, (int)Math.Min(left, zeros.Length));
+            }
+        }
+        using var output = new MemoryStream();
+        output.Write(Signature);
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteUInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteUInt32BigEndian(ihdr.AsSpan(4), height);
+        ihdr[8] = bitDepth;
+        ihdr[9] = (byte)colorType;
+        ihdr[12] = interlace;
+        WriteChunk(output, "IHDR"u8, ihdr);
+        WriteChunk(output, "IDAT"u8, compressed.ToArray());
+        WriteChunk(output, "IEND"u8, []);
+        return output.ToArray();
+    }
+
     private static byte[] Scanlines(TestCanvas canvas, PngColorType colorType)
     {
         var channels = colorType switch

@@ -57,6 +57,54 @@ public sealed class DrawingDecoderFuzzTests(ITestOutputHelper output)
             $"{failures.Count} mutants escaped ({string.Join(", ", outcomes.Select(o => $"{o.Key}={o.Value}"))}):\n{string.Join("\n", failures.Take(5))}");
     }
 
+    [Theory]
+    [InlineData("png", 11)]
+    [InlineData("png-grey-16-adam7", 12)]
+    [InlineData("png-bomb", 13)]
+    [InlineData("gif", 14)]
+    [InlineData("gif-runaway", 15)]
+    [InlineData("jpeg", 16)]
+    [InlineData("jpeg-progressive", 17)]
+    [InlineData("bmp", 18)]
+    public void DecodeImage_StructureAwareMutations_DecodeOrRefuseWithDrawingException(string format, int randomSeed)
+    {
+        // Mutations that keep chunks, blocks and segments valid (CRCs made right, sizes and LZW codes changed, scans
+        // repeated), from ordinary images and from bombs.
+        var seed = format switch
+        {
+            "png-grey-16-adam7" => PngWriter.WriteZeros(32, 24, 16, PngColorType.Grey, 1_581, interlace: 1),
+            "png-bomb" => PngWriter.WriteZeros(1, 1, 8, PngColorType.Rgba, 4 << 20),
+            "gif-runaway" => GifWriter.WriteRunaway(2, 2, cycles: 2),
+            "jpeg-progressive" => JpegWriter.WriteProgressive(new TestCanvas(32, 24, grey: 255).DrawSeven(8, 4, 14, 16, 3, grey: 0), refinementScans: 3),
+            _ => SeedImage(format),
+        };
+        var random = new Random(randomSeed);
+        var failures = new List<string>();
+        var outcomes = new Dictionary<string, int>();
+        for (var i = 0; i < MutationsPerFormat; i++)
+        {
+            var mutant = ImageMutations.Mutate(seed, random);
+            string outcome;
+            try
+            {
+                DrawingPreprocessor.Preprocess(DrawingDecoder.DecodeImage(mutant));
+                outcome = "decoded";
+            }
+            catch (DrawingException exception)
+            {
+                outcome = exception.Kind.ToString();
+            }
+            catch (Exception exception)
+            {
+                outcome = exception.GetType().Name;
+                failures.Add($"#{i}: {exception.GetType().Name}: {exception.Message}: {Convert.ToBase64String(mutant[..Math.Min(mutant.Length, 2000)])}");
+            }
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+        }
+        output.WriteLine(string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key}={o.Value}")));
+        Assert.True(failures.Count == 0, $"{failures.Count} mutants of {format} (seed {randomSeed}) escaped:\n{string.Join("\n", failures.Take(5))}");
+    }
+
     [Fact]
     public void DecodeImage_RandomPngHeadersAndScanlines_DecodeOrRefuseWithDrawingException()
     {

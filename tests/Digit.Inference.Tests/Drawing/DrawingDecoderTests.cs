@@ -10,7 +10,7 @@ public sealed class DrawingDecoderTests
     // 16x8: a black left half, a white right half; JPEG blocks are 8x8, so each half is one flat block.
     private static TestCanvas Halves() => new TestCanvas(16, 8, grey: 0).FillRect(8, 0, 8, 8, grey: 255);
 
-    public static TheoryData<string> Encodings => ["png-rgba", "png-rgb", "png-grey", "png-grey-alpha", "bmp-24", "bmp-32", "gif", "jpeg"];
+    public static TheoryData<string> Encodings => ["png-rgba", "png-rgb", "png-grey", "png-grey-alpha", "bmp-24", "bmp-32", "gif", "jpeg", "jpeg-progressive"];
 
     [Theory]
     [MemberData(nameof(Encodings))]
@@ -190,8 +190,21 @@ public sealed class DrawingDecoderTests
         Assert.Equal(DrawingDecoder.MaxSide, image.Width);
     }
 
+    [Fact]
+    public void DecodeImage_MaxPixels_Decodes()
+    {
+        var image = DrawingDecoder.DecodeImage(PngWriter.Write(new TestCanvas(2048, DrawingDecoder.MaxPixels / 2048), PngColorType.Grey));
+
+        Assert.Equal(DrawingDecoder.MaxPixels, image.Width * image.Height);
+    }
+
     public static TheoryData<string, byte[]> HugeHeaders => new()
     {
+        { "png 2048x1025, a row over the pixel limit", PngWriter.Write(2048, 1025, PngColorType.Grey, new byte[2049 * 1025]) },
+        { "png 4096x4096", PngWriter.Write(4096, 4096, PngColorType.Rgba, []) },
+        { "jpeg 2048x2048", JpegWriter.Write(new TestCanvas(8, 8), 2048, 2048) },
+        { "gif 4096x4096", WithGifSize(GifWriter.Write(new TestCanvas(2, 2)), 4096, 4096) },
+        { "bmp 1-bit 2896x2896 (1 MiB)", BmpWriter.BmpHeader(2896, 2896, 1, 54) },
         { "png 4097x1", PngWriter.Write(4097, 1, PngColorType.Grey, new byte[4098]) },
         { "png 100000x100000", PngWriter.Write(100_000, 100_000, PngColorType.Rgba, []) },
         { "png 2^32-1 square", PngWriter.Write(uint.MaxValue, uint.MaxValue, PngColorType.Rgba, []) },
@@ -216,6 +229,99 @@ public sealed class DrawingDecoderTests
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(DrawingErrorKind.TooLarge, kind);
         Assert.True(allocated < 64 * 1024, $"{name}: {allocated} bytes allocated");
+    }
+
+    [Fact]
+    public void DecodeImage_OverMaxPixels_SaysTheLimit()
+    {
+        var exception = AssertRefused(DrawingErrorKind.TooLarge, PngWriter.Write(1449, 1449, PngColorType.Grey, []));
+
+        Assert.Contains("2,097,152 pixels", exception.Error.Detail);
+        Assert.Contains("1449x1449", exception.Error.Detail);
+    }
+
+    public static TheoryData<string, byte[]> DataOutgrowingTheHeader => new()
+    {
+        { "png 1x1 RGBA inflating to 16 MiB", PngWriter.WriteZeros(1, 1, 8, PngColorType.Rgba, 16 << 20) },
+        { "png 28x28 grey, one byte past its scanlines", PngWriter.WriteZeros(28, 28, 8, PngColorType.Grey, 29 * 28 + 1) },
+        { "png 100x60 16-bit RGBA Adam7 inflating to 4 MiB", PngWriter.WriteZeros(100, 60, 16, PngColorType.Rgba, 4 << 20, interlace: 1) },
+        { "gif 1x1 whose codes go on for 8 million pixels", GifWriter.WriteRunaway(1, 1, cycles: 1) },
+        { "gif 64x64 whose codes go on for 80 million pixels", GifWriter.WriteRunaway(64, 64, cycles: 10) },
+        { "jpeg with 33 scans", JpegWriter.WriteProgressive(new TestCanvas(32, 24), refinementScans: 31) },
+        { "jpeg with 2,002 scans", JpegWriter.WriteProgressive(new TestCanvas(32, 24), refinementScans: 2_000) },
+    };
+
+    [Theory]
+    [MemberData(nameof(DataOutgrowingTheHeader))]
+    public void DecodeImage_DataOutgrowingItsHeader_ThrowsUnreadableImage(string name, byte[] image)
+    {
+        var exception = Assert.Throws<DrawingException>(() => DrawingDecoder.DecodeImage(image));
+
+        Assert.True(exception.Kind == DrawingErrorKind.UnreadableImage, $"{name}: {exception.Kind}: {exception.Error.Detail}");
+    }
+
+    [Fact]
+    public void DecodeImage_CompressionBomb_SaysWhatTheDataWouldNeed()
+    {
+        var exception = AssertRefused(DrawingErrorKind.UnreadableImage, PngWriter.WriteZeros(1, 1, 8, PngColorType.Rgba, 1 << 20));
+
+        Assert.Contains("inflates to more than the 5 bytes that 1x1 pixels need", exception.Error.Detail);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 5)]
+    [InlineData(8, 8)]
+    [InlineData(9, 17)]
+    [InlineData(33, 2)]
+    [InlineData(2, 33)]
+    public void DecodeImage_PngDataOfExactlyItsScanlines_DecodesAndOneByteMoreDoesNot(int width, int height)
+    {
+        // Every bit depth and channel count, plain and Adam7: the bound is the decoder's own row arithmetic.
+        foreach (var (depth, colorType, bitsPerPixel) in new[] { (1, PngColorType.Grey, 1), (2, PngColorType.Grey, 2), (4, PngColorType.Grey, 4), (8, PngColorType.Grey, 8), (16, PngColorType.Grey, 16), (8, PngColorType.Rgb, 24), (16, PngColorType.GreyAlpha, 32), (16, PngColorType.Rgba, 64) })
+        {
+            foreach (var interlace in new byte[] { 0, 1 })
+            {
+                var exact = interlace == 0 ? Scanlines(width, height, bitsPerPixel) : AdamSevenScanlines(width, height, bitsPerPixel);
+                var name = $"{width}x{height} {depth}-bit {colorType} interlace {interlace}: {exact} bytes";
+
+                var image = DrawingDecoder.DecodeImage(PngWriter.WriteZeros((uint)width, (uint)height, (byte)depth, colorType, exact, interlace));
+                var exception = Assert.Throws<DrawingException>(() => DrawingDecoder.DecodeImage(PngWriter.WriteZeros((uint)width, (uint)height, (byte)depth, colorType, exact + 1, interlace)));
+
+                Assert.True(image.Width == width && image.Height == height, name);
+                Assert.True(exception.Kind == DrawingErrorKind.UnreadableImage, $"{name}: {exception.Kind}");
+            }
+        }
+    }
+
+    [Fact]
+    public void DecodeImage_JpegOfMaxScans_Decodes()
+    {
+        var canvas = new TestCanvas(24, 16, grey: 0).FillRect(8, 0, 8, 8, grey: 200);
+
+        var image = DrawingDecoder.DecodeImage(JpegWriter.WriteProgressive(canvas, refinementScans: JpegScansAllowed - 2));
+
+        Assert.InRange(image.GreyAlpha[(3 * 24 + 11) * 2], 198, 202);
+    }
+
+    private const int JpegScansAllowed = 32;
+
+    private static long Scanlines(long width, long height, int bitsPerPixel) => height * (1 + (width * bitsPerPixel + 7) / 8);
+
+    private static long AdamSevenScanlines(int width, int height, int bitsPerPixel)
+    {
+        (int X, int Y, int StepX, int StepY)[] passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)];
+        long total = 0;
+        foreach (var (x, y, stepX, stepY) in passes)
+        {
+            var columns = Enumerable.Range(0, width).Count(c => c % stepX == x);
+            var rows = Enumerable.Range(0, height).Count(r => r % stepY == y);
+            if (columns > 0 && rows > 0)
+            {
+                total += Scanlines(columns, rows, bitsPerPixel);
+            }
+        }
+        return total;
     }
 
     private static DrawingErrorKind? DecodeOrRefuse(byte[] image)
@@ -256,6 +362,7 @@ public sealed class DrawingDecoderTests
         "bmp-32" => BmpWriter.Write(canvas, bitsPerPixel: 32),
         "gif" => GifWriter.Write(canvas),
         "jpeg" => JpegWriter.Write(canvas),
+        "jpeg-progressive" => JpegWriter.WriteProgressive(canvas, refinementScans: 2),
         _ => throw new ArgumentOutOfRangeException(nameof(encoding), encoding, null),
     };
 }

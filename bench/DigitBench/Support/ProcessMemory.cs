@@ -1,0 +1,29 @@
+namespace Digit.Bench.Support;
+
+/// <summary>
+/// Another process's resident memory from /proc (Linux): now, and the peak since it was last reset. Resetting the
+/// peak (writing 5 to clear_refs) needs the right to trace the process, which its parent has as the same user.
+/// </summary>
+internal static class ProcessMemory
+{
+    /// <summary>VmRSS in bytes.</summary>
+    public static long Resident(int processId) => StatusField(processId, "VmRSS:");
+
+    /// <summary>VmHWM in bytes: the most resident memory since start or since <see cref="ResetPeak"/>.</summary>
+    public static long Peak(int processId) => StatusField(processId, "VmHWM:");
+
+    /// <summary>Makes the peak the current resident size.</summary>
+    public static void ResetPeak(int processId) => File.WriteAllText($"/proc/{processId}/clear_refs", "5");
+
+    private static long StatusField(int processId, string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{processId}/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0]) * 1024;
+            }
+        }
+        throw new InvalidOperationException($"/proc/{processId}/status has no {field}");
+    }
+}
