@@ -85,7 +85,7 @@ internal sealed class LocalRetrainRunner(
     {
         for (var epoch = 1; epoch <= input.Epochs; epoch++)
         {
-            var trained = await epochStep.RunAsync(new EpochRequest(input.RunId, epoch, input.Epochs, input.BatchSize, input.Seed), shutdown);
+            var trained = await epochStep.RunAsync(EpochRequest.Of(input, epoch), shutdown);
             if (trained.End != StepEnd.Done)
             {
                 return RunOutcomes.Ended(input.RunId, trained.End, epoch, input.Epochs);

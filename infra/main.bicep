@@ -65,17 +65,24 @@ param modelPollMs int = 250
 @metadata({ appSetting: 'MNIST_PATH' })
 param mnistPath string = 'data/mnist'
 
-@minValue(1)
-@maxValue(100)
-@description('Epochs of a retrain run.')
-@metadata({ appSetting: 'TRAINING_EPOCHS' })
-param trainingEpochs int = 3
+@allowed(['fast', 'classic'])
+@description('Training recipe: fast (small batch-normalised network, one-cycle learning rate, 2 epochs) or classic (the old service\'s network and schedule, 3 epochs).')
+@metadata({ appSetting: 'TRAINING_RECIPE' })
+param trainingRecipe string = 'fast'
 
-@minValue(1)
-@maxValue(60000)
-@description('Samples per optimizer step.')
+// Strings, so that empty can mean "the recipe's"; the app checks the range (1-100) at start.
+@description('Epochs of a retrain run. Empty: the recipe\'s (fast 2, classic 3).')
+@metadata({ appSetting: 'TRAINING_EPOCHS' })
+param trainingEpochs string = ''
+
+@description('Samples per optimizer step (1-60000). Empty: the recipe\'s (fast 256, classic 128).')
 @metadata({ appSetting: 'TRAINING_BATCH_SIZE' })
-param trainingBatchSize int = 128
+param trainingBatchSize string = ''
+
+@allowed(['', 'true', 'false'])
+@description('Distort training images as people draw (slant, size, position, pen width). Empty: the recipe\'s (off).')
+@metadata({ appSetting: 'TRAINING_AUGMENT' })
+param trainingAugment string = ''
 
 @minValue(0)
 @description('Seed of the weights, shuffle and dropout.')
@@ -132,8 +139,10 @@ module resources 'resources.bicep' = {
       MODEL_CONTAINER: modelContainer
       MODEL_POLL_MS: string(modelPollMs)
       MNIST_PATH: mnistPath
-      TRAINING_EPOCHS: string(trainingEpochs)
-      TRAINING_BATCH_SIZE: string(trainingBatchSize)
+      TRAINING_RECIPE: trainingRecipe
+      TRAINING_EPOCHS: trainingEpochs
+      TRAINING_BATCH_SIZE: trainingBatchSize
+      TRAINING_AUGMENT: trainingAugment
       TRAINING_SEED: string(trainingSeed)
       TRAINING_THREADS: string(trainingThreads)
       TRAINING_SAMPLES: string(trainingSamples)

@@ -38,8 +38,10 @@ type settingsFromParameters = {
   MODEL_CONTAINER: string
   MODEL_POLL_MS: string
   MNIST_PATH: string
+  TRAINING_RECIPE: string
   TRAINING_EPOCHS: string
   TRAINING_BATCH_SIZE: string
+  TRAINING_AUGMENT: string
   TRAINING_SEED: string
   TRAINING_THREADS: string
   TRAINING_SAMPLES: string
@@ -242,8 +244,10 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'MODEL_CONTAINER', value: settings.MODEL_CONTAINER }
         { name: 'MODEL_POLL_MS', value: settings.MODEL_POLL_MS }
         { name: 'MNIST_PATH', value: settings.MNIST_PATH }
+        { name: 'TRAINING_RECIPE', value: settings.TRAINING_RECIPE }
         { name: 'TRAINING_EPOCHS', value: settings.TRAINING_EPOCHS }
         { name: 'TRAINING_BATCH_SIZE', value: settings.TRAINING_BATCH_SIZE }
+        { name: 'TRAINING_AUGMENT', value: settings.TRAINING_AUGMENT }
         { name: 'TRAINING_SEED', value: settings.TRAINING_SEED }
         { name: 'TRAINING_THREADS', value: settings.TRAINING_THREADS }
         { name: 'TRAINING_SAMPLES', value: settings.TRAINING_SAMPLES }

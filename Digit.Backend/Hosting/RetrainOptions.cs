@@ -1,5 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using Digit.Backend.Retraining;
+using Digit.Backend.Runs;
 using Digit.Training.Training;
 using Microsoft.Extensions.Configuration;
 
@@ -10,12 +12,12 @@ public sealed class RetrainOptions : ICheckedSettings
 {
     /// <summary>The training recipe, by name (see <see cref="TrainingRecipe"/>); case does not matter.</summary>
     [ConfigurationKeyName("TRAINING_RECIPE")]
-    [Description("training recipe: fast (small batch-normalised network, one-cycle learning rate, augmented, 1 epoch) or classic (the old service's network and schedule, 3 epochs)")]
+    [Description("training recipe: fast (small batch-normalised network, one-cycle learning rate, 2 epochs) or classic (the old service's network and schedule, 3 epochs)")]
     public string Recipe { get; set; } = nameof(TrainingRecipe.Fast).ToLowerInvariant();
 
     /// <summary>Epochs of a retrain run; unset: the recipe's.</summary>
     [ConfigurationKeyName("TRAINING_EPOCHS"), Range(1, 100)]
-    [Description("epochs of a retrain run; unset = the recipe's (fast 1, classic 3)")]
+    [Description("epochs of a retrain run; unset = the recipe's (fast 2, classic 3)")]
     public int? Epochs { get; set; }
 
     /// <summary>Samples per optimizer step; unset: the recipe's.</summary>
@@ -59,7 +61,7 @@ public sealed class RetrainOptions : ICheckedSettings
     /// <summary>The recipe's training options with these settings applied.</summary>
     public TrainingOptions ToTrainingOptions()
     {
-        var options = TrainingOptions.For(ParseRecipe() ?? throw new InvalidOperationException($"TRAINING_RECIPE '{Recipe}' is not a recipe."));
+        var options = TrainingOptions.For(ParseRecipe(Recipe) ?? throw new InvalidOperationException($"TRAINING_RECIPE '{Recipe}' is not a recipe."));
         return options with
         {
             Epochs = Epochs ?? options.Epochs,
@@ -75,16 +77,43 @@ public sealed class RetrainOptions : ICheckedSettings
         };
     }
 
+    /// <summary>A new run <paramref name="runId"/> of what these settings say now.</summary>
+    public RetrainInput NewRun(string runId)
+    {
+        var options = ToTrainingOptions();
+        return new RetrainInput(runId, options.Epochs, options.BatchSize, options.Seed,
+            Recipe.Trim().ToLowerInvariant(), options.Augmentation is not null);
+    }
+
+    /// <summary>
+    /// The training options of one epoch: the recipe, size, seed and augmentation its run began with; only the thread
+    /// count is this process's own.
+    /// </summary>
+    public TrainingOptions ForEpoch(EpochRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var recipe = TrainingOptions.For(ParseRecipe(request.Recipe)
+            ?? throw new InvalidOperationException($"Run {request.RunId} asks for recipe '{request.Recipe}', which this version does not know."));
+        return recipe with
+        {
+            Epochs = request.MaxEpochs,
+            BatchSize = request.BatchSize,
+            Seed = request.Seed,
+            Augmentation = request.Augment ? recipe.Augmentation ?? new AugmentationOptions() : null,
+            Threads = Threads,
+        };
+    }
+
     public IEnumerable<string> Problems()
     {
-        if (ParseRecipe() is null)
+        if (ParseRecipe(Recipe) is null)
         {
             yield return $"TRAINING_RECIPE is '{Recipe}': expected one of {string.Join(", ", Enum.GetNames<TrainingRecipe>().Select(name => name.ToLowerInvariant()))}.";
         }
     }
 
     // Names only: Enum.TryParse alone would also take numbers.
-    private TrainingRecipe? ParseRecipe() =>
+    private static TrainingRecipe? ParseRecipe(string? name) =>
         Enum.GetValues<TrainingRecipe>().Select(recipe => (TrainingRecipe?)recipe)
-            .FirstOrDefault(recipe => string.Equals(recipe.ToString(), Recipe?.Trim(), StringComparison.OrdinalIgnoreCase));
+            .FirstOrDefault(recipe => string.Equals(recipe.ToString(), name?.Trim(), StringComparison.OrdinalIgnoreCase));
 }

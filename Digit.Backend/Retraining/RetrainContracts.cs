@@ -6,8 +6,17 @@ namespace Digit.Backend.Retraining;
 // The small records a run's steps take and return. In the Azure app they are activity inputs and outputs, so
 // they hold ids and numbers only: never tensors or model bytes.
 
-/// <summary>Train epoch <paramref name="Epoch"/> (1-based) of run <paramref name="RunId"/>.</summary>
-public sealed record EpochRequest(string RunId, int Epoch, int MaxEpochs, int BatchSize, int Seed);
+/// <summary>Train epoch <paramref name="Epoch"/> (1-based) of run <paramref name="RunId"/>, with the run's recipe.</summary>
+public sealed record EpochRequest(
+    string RunId, int Epoch, int MaxEpochs, int BatchSize, int Seed, string Recipe = "fast", bool Augment = false)
+{
+    /// <summary>Epoch <paramref name="epoch"/> of <paramref name="run"/>.</summary>
+    public static EpochRequest Of(RetrainInput run, int epoch)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return new(run.RunId, epoch, run.Epochs, run.BatchSize, run.Seed, run.Recipe, run.Augment);
+    }
+}
 
 /// <summary>How a step ended.</summary>
 public enum StepEnd

@@ -45,8 +45,7 @@ public sealed class RunCoordinator(
     /// <summary>Begins a run with the configured settings and has <paramref name="executor"/> start it.</summary>
     public async Task<StartResult> StartAsync(IRetrainExecutor executor, CancellationToken cancellationToken)
     {
-        var settings = retrain.Value.ToTrainingOptions();
-        var input = new RetrainInput(NewRunId(), settings.Epochs, settings.BatchSize, settings.Seed);
+        var input = retrain.Value.NewRun(NewRunId());
         if (!await TryBeginAsync(input, executor, cancellationToken))
         {
             return new StartResult.AlreadyRunning();

@@ -4,13 +4,16 @@ namespace Digit.Backend.Runs;
 
 /// <summary>
 /// What a retrain run is asked to do; <paramref name="RunId"/> is fresh for every run. It is the orchestration's
-/// input on Azure and the <c>input</c> of every run's status document.
+/// input on Azure and the <c>input</c> of every run's status document. It holds the whole recipe, so that every
+/// epoch of a run trains the same way even if the settings change while it runs.
 /// </summary>
 public sealed record RetrainInput(
     [property: JsonPropertyName("runId")] string RunId,
     [property: JsonPropertyName("epochs")] int Epochs,
     [property: JsonPropertyName("batchSize")] int BatchSize,
-    [property: JsonPropertyName("seed")] int Seed);
+    [property: JsonPropertyName("seed")] int Seed,
+    [property: JsonPropertyName("recipe")] string Recipe = "fast",
+    [property: JsonPropertyName("augment")] bool Augment = false);
 
 /// <summary>What a run is doing, as its worker last reported it.</summary>
 public static class RunStages

@@ -60,7 +60,7 @@ public static class RetrainOrchestrator
                 {
                     return RunOutcomes.Ended(input.RunId, StepEnd.Stopped, epoch, input.Epochs);
                 }
-                var request = new EpochRequest(input.RunId, epoch, input.Epochs, input.BatchSize, input.Seed);
+                var request = EpochRequest.Of(input, epoch);
                 var trained = await context.CallActivityAsync<EpochOutcome>(nameof(RetrainActivities.TrainEpoch), request, activities);
                 if (trained.End != StepEnd.Done)
                 {

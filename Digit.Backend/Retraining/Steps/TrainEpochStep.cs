@@ -57,17 +57,11 @@ public sealed class TrainEpochStep(
             return new EpochOutcome(request.Epoch, StepEnd.Done, checkpoint.LastEpochLoss, checkpoint.LastEpochAccuracy, 0);
         }
 
-        var options = retrain.Value.ToTrainingOptions() with
-        {
-            Epochs = request.MaxEpochs,
-            BatchSize = request.BatchSize,
-            Seed = request.Seed,
-            ProgressEveryBatches = 5,
-        };
+        var options = retrain.Value.ForEpoch(request) with { ProgressEveryBatches = 5 };
         if (checkpoint is not null && checkpoint.Architecture != options.Architecture)
         {
             throw new InvalidOperationException(
-                $"Run {request.RunId} began with the {checkpoint.Architecture} network, but TRAINING_RECIPE now gives {options.Architecture}; start a new run.");
+                $"Run {request.RunId}'s checkpoint holds the {checkpoint.Architecture} network, but its recipe '{request.Recipe}' trains {options.Architecture}.");
         }
         var trainer = new EpochTrainer(options);
         double? previousAccuracy = checkpoint?.LastEpochAccuracy;

@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Digit.Backend.Hosting;
+using Digit.Backend.Retraining;
+using Digit.Backend.Runs;
 using Digit.Training.Model;
 using Digit.Training.Training;
 
@@ -47,5 +50,32 @@ public sealed class RetrainOptionsTests
         var problem = Assert.Single(new RetrainOptions { Recipe = recipe }.Problems());
 
         Assert.Equal($"TRAINING_RECIPE is '{recipe}': expected one of fast, classic.", problem);
+    }
+
+    [Fact]
+    public void NewRun_HoldsTheWholeRecipe()
+    {
+        var run = new RetrainOptions { Recipe = " Classic ", Augment = true, Seed = 7 }.NewRun("run-1");
+
+        Assert.Equal(new RetrainInput("run-1", 3, 128, 7, "classic", true), run);
+    }
+
+    [Fact]
+    public void ForEpoch_SettingsChangedSinceTheRunBegan_TrainsAsTheRunBegan()
+    {
+        var run = new RetrainOptions().NewRun("run-1");
+        var changed = new RetrainOptions { Recipe = "classic", Epochs = 9, BatchSize = 32, Augment = true, Seed = 1, Threads = 1 };
+
+        var options = changed.ForEpoch(EpochRequest.Of(run, 2));
+
+        Assert.Equal(new RetrainOptions().ToTrainingOptions() with { Threads = 1 }, options);
+    }
+
+    [Fact]
+    public void RetrainInput_RecordWithoutRecipe_ReadsAsTheFastRecipeUnaugmented()
+    {
+        var run = JsonSerializer.Deserialize<RetrainInput>("""{"runId":"run-1","epochs":2,"batchSize":256,"seed":42}""");
+
+        Assert.Equal(new RetrainInput("run-1", 2, 256, 42, "fast", false), run);
     }
 }
