@@ -19,6 +19,7 @@ var root = new RootCommand("Digit benchmarks: print figures next to their target
     MemoryCommand.Create(),
     DrawingsCommand.Create(),
     RetrainCommand.Create(),
+    RunMemoryCommand.Create(),
     BombsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

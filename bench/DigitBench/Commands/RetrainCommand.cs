@@ -113,7 +113,7 @@ internal static class RetrainCommand
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
         var idle = predictions.Between(idleFrom, Stopwatch.GetTimestamp());
 
-        var run = await FullRunAsync(client, cancellationToken);
+        var run = await RunFollower.StartAndFollowAsync(client, cancellationToken);
         var during = predictions.Between(run.AcceptedAt, run.ClosedAt);
         await predictions.StopAsync();
         var accuracy = (await client.GetFromJsonAsync<JsonElement>("/api/model_accuracy/", cancellationToken)).GetProperty("accuracy");
@@ -138,7 +138,7 @@ internal static class RetrainCommand
         stopLatencies.Sort();
 
         var table = new FigureTable($"retrain, recipe {name}: a full run through HTTP on the local server");
-        var runSeconds = Stopwatch.GetElapsedTime(run.AcceptedAt, run.ClosedAt).TotalSeconds;
+        var runSeconds = run.Seconds;
         table.Add("202 → close event (s)", $"{runSeconds:F1}", $"≤ {TargetRunSeconds} s", run.Reason == "completed" && runSeconds <= TargetRunSeconds);
         table.Add("  close reason", run.Reason, "completed", run.Reason == "completed");
         table.Add("  progress events / longest gap (s)", $"{run.Events} / {run.LongestGapSeconds:F2}", "gap ≤ 1 s", run.LongestGapSeconds <= 1);
@@ -161,40 +161,6 @@ internal static class RetrainCommand
         }
         table.Write();
         return runSeconds;
-    }
-
-    /// <summary>Starts a run and follows the progress stream to its close event.</summary>
-    private static async Task<FullRun> FullRunAsync(HttpClient client, CancellationToken cancellationToken)
-    {
-        using var started = await client.PostAsync("/api/retrain_model/", null, cancellationToken);
-        var acceptedAt = Stopwatch.GetTimestamp();
-        if (started.StatusCode != HttpStatusCode.Accepted)
-        {
-            throw new InvalidOperationException($"POST /api/retrain_model/ answered {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync(cancellationToken)}");
-        }
-        using var streamClient = new HttpClient { BaseAddress = client.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
-        using var response = await streamClient.GetAsync("/api/progress/", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-        var events = 0;
-        var last = Stopwatch.GetTimestamp();
-        var longestGap = 0.0;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            if (!line.StartsWith("data:", StringComparison.Ordinal))
-            {
-                continue;
-            }
-            var now = Stopwatch.GetTimestamp();
-            longestGap = Math.Max(longestGap, Stopwatch.GetElapsedTime(last, now).TotalSeconds);
-            last = now;
-            events++;
-            using var data = JsonDocument.Parse(line["data:".Length..]);
-            if (data.RootElement.TryGetProperty("event", out var kind) && kind.GetString() == "close")
-            {
-                return new FullRun(acceptedAt, now, data.RootElement.GetProperty("reason").GetString()!, events, longestGap);
-            }
-        }
-        throw new InvalidOperationException("The progress stream ended without a close event.");
     }
 
     /// <summary>Starts a run, stops it after <paramref name="wait"/>; seconds until the status is interrupted, or null when it completed first.</summary>
@@ -243,6 +209,4 @@ internal static class RetrainCommand
 
     private sealed record Settings(
         string MnistFolder, string ModelPath, int Seed, int Samples, int Stops, int Clients, int PauseMs, string? Redis, string[] Recipes, int? Epochs);
-
-    private sealed record FullRun(long AcceptedAt, long ClosedAt, string Reason, int Events, double LongestGapSeconds);
 }
