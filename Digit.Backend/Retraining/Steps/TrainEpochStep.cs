@@ -89,6 +89,14 @@ public sealed class TrainEpochStep(
             return new EpochOutcome(request.Epoch, guard.Ended, report.Loss, report.Accuracy, report.Duration.TotalSeconds);
         }
         await models.SaveCheckpointAsync(request.RunId, result.Checkpoint.ToBytes(), CancellationToken.None);
+        // Whoever ends a run removes its checkpoints after ending it; a run ended between the confirmation and the
+        // save had them removed before this one was written, so it is this step's to remove.
+        if (!await guard.ConfirmAsync() && guard.Ended == StepEnd.LostRun)
+        {
+            await models.DeleteCheckpointAsync(request.RunId, CancellationToken.None);
+            logger.LogInformation("Run {RunId}: ended while epoch {Epoch} was saved; its checkpoint is removed", request.RunId, request.Epoch);
+            return new EpochOutcome(request.Epoch, StepEnd.LostRun, report.Loss, report.Accuracy, report.Duration.TotalSeconds);
+        }
         metrics.EpochTrained(request.Epoch, report.Duration.TotalSeconds, report.Samples, report.Accuracy);
         logger.LogInformation(
             "Run {RunId}: epoch {Epoch} done in {Seconds:F1} s, loss {Loss:F4}, training accuracy {Accuracy:P2}",

@@ -192,6 +192,28 @@ public sealed class RetrainOrchestratorTests(RedisServerFixture redis)
     }
 
     [Fact]
+    public async Task Epoch_ItsRunEndedByTheNextStartWhileSaving_LeavesNoCheckpoint()
+    {
+        FaultyModelStore? models = null;
+        await using var host = await RetrainTestHost.StartAsync(
+            redis, samples: 2_048, epochs: 2, RetrainTestHost.FastRetry, inner => models = new FaultyModelStore(inner) { GatedSave = 2 });
+        var first = await host.StartRunAsync();
+        // The first run's second epoch has confirmed its run and is about to save: terminate the run and start
+        // the next, which ends the first and removes its checkpoints before that save writes.
+        await models!.CheckpointSaveWaiting.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        await host.Client.TerminateInstanceAsync(first, "terminated by an operator", None);
+        await host.Client.WaitForInstanceCompletionAsync(first, None);
+        var second = await host.StartRunAsync();
+        Assert.Equal(TrainingStatus.Interrupted, (await host.Runs.GetRunAsync(first, None))!.Status);
+        models.CheckpointSaveGate.SetResult();
+
+        var ended = await host.WaitForEndAsync(second);
+
+        Assert.Equal(TrainingStatus.Completed, ended.ReadOutputAs<RunOutcome>()!.Status);
+        Assert.Empty(await host.Models.ListCheckpointsAsync(None));
+    }
+
+    [Fact]
     [Trait("Category", "Timing")]
     public async Task Run_ForgottenByRedis_StopsWithinTwoSecondsAndPublishesNothing()
     {

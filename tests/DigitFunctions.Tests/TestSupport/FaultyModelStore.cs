@@ -30,6 +30,15 @@ internal sealed class FaultyModelStore(IModelStore inner) : IModelStore
     /// <summary>Completes when the gated read reaches the gate.</summary>
     public TaskCompletionSource CheckpointReadWaiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The checkpoint save (1-based, counting every attempt) that waits for <see cref="CheckpointSaveGate"/> before it writes; 0 = none.</summary>
+    public int GatedSave { get; init; }
+
+    /// <summary>Opened by the test: the gated save writes. Its step has confirmed its run and is about to commit.</summary>
+    public TaskCompletionSource CheckpointSaveGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the gated save reaches the gate.</summary>
+    public TaskCompletionSource CheckpointSaveWaiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public IReadOnlyList<byte[]> SavedCheckpoints => Snapshot(_saved);
 
     public IReadOnlyList<byte[]?> ReadCheckpoints => Snapshot(_read);
@@ -55,17 +64,23 @@ internal sealed class FaultyModelStore(IModelStore inner) : IModelStore
 
     public Task<IReadOnlyList<ModelVersion>> ListVersionsAsync(CancellationToken cancellationToken) => inner.ListVersionsAsync(cancellationToken);
 
-    public Task SaveCheckpointAsync(string runId, byte[] checkpoint, CancellationToken cancellationToken)
+    public async Task SaveCheckpointAsync(string runId, byte[] checkpoint, CancellationToken cancellationToken)
     {
-        if (Interlocked.Increment(ref _saves) == FailingSave)
+        var save = Interlocked.Increment(ref _saves);
+        if (save == FailingSave)
         {
             throw new IOException($"Checkpoint storage dropped the write of save {FailingSave}.");
+        }
+        if (save == GatedSave)
+        {
+            CheckpointSaveWaiting.TrySetResult();
+            await CheckpointSaveGate.Task.WaitAsync(cancellationToken);
         }
         lock (_lock)
         {
             _saved.Add(checkpoint);
         }
-        return inner.SaveCheckpointAsync(runId, checkpoint, cancellationToken);
+        await inner.SaveCheckpointAsync(runId, checkpoint, cancellationToken);
     }
 
     public async Task<byte[]?> ReadCheckpointAsync(string runId, CancellationToken cancellationToken)
