@@ -177,12 +177,26 @@ public class FunctionsHost : DigitHost
                 await RunAsync(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
                     ["publish", project, "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo", "-clp:ErrorsOnly"], TimeSpan.FromMinutes(15));
                 _published = output;
+                // 600 MB: removed when the test process ends, so repeated runs do not fill the disk.
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(output);
             }
             return _published;
         }
         finally
         {
             Publishing.Release();
+        }
+    }
+
+    private static void DeleteQuietly(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Left for the system's temporary-file cleaning; the run's outcome does not depend on it.
         }
     }
 
