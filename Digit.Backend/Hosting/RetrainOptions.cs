@@ -104,6 +104,7 @@ public sealed class RetrainOptions : ICheckedSettings
         };
     }
 
+    /// <summary>TRAINING_RECIPE must name a <see cref="TrainingRecipe"/> (fast or classic; case does not matter).</summary>
     public IEnumerable<string> Problems()
     {
         if (ParseRecipe(Recipe) is null)

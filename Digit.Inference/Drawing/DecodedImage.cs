@@ -8,7 +8,7 @@ namespace Digit.Inference.Drawing;
 /// </summary>
 public sealed class DecodedImage
 {
-    public DecodedImage(int width, int height, byte[] greyAlpha, ImageFormat format)
+    internal DecodedImage(int width, int height, byte[] greyAlpha, ImageFormat format)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
@@ -23,9 +23,9 @@ public sealed class DecodedImage
         Format = format;
     }
 
-    public int Width { get; }
+    internal int Width { get; }
 
-    public int Height { get; }
+    internal int Height { get; }
 
     /// <summary>Grey, alpha, grey, alpha, ... for <see cref="Width"/> x <see cref="Height"/> pixels.</summary>
     public byte[] GreyAlpha { get; }

@@ -9,11 +9,13 @@ namespace Digit.Inference.Drawing;
 /// </summary>
 public sealed record DrawingError(DrawingErrorKind Kind, string Detail)
 {
+    /// <summary>The HTTP status to answer with: 413 for <see cref="DrawingErrorKind.TooLarge"/>, 400 for every other kind.</summary>
     public int Status => StatusOf(Kind);
 
+    /// <summary>The kind's short message, e.g. "Bad base64"; clients read it as <c>error</c> and as the ProblemDetails <c>title</c>.</summary>
     public string Message => MessageOf(Kind);
 
-    public static int StatusOf(DrawingErrorKind kind) => kind switch
+    internal static int StatusOf(DrawingErrorKind kind) => kind switch
     {
         DrawingErrorKind.TooLarge => (int)HttpStatusCode.RequestEntityTooLarge,
         // EmptyDrawing is a 400 rather than a 422: the contract lists 400, 413 and 503 as the outcomes of
@@ -22,7 +24,7 @@ public sealed record DrawingError(DrawingErrorKind Kind, string Detail)
         _ => (int)HttpStatusCode.BadRequest,
     };
 
-    public static string MessageOf(DrawingErrorKind kind) => kind switch
+    internal static string MessageOf(DrawingErrorKind kind) => kind switch
     {
         DrawingErrorKind.NotJson => "Body is not JSON",
         DrawingErrorKind.MissingDrawing => "Missing drawing",

@@ -19,7 +19,7 @@ public static class DrawingPayload
     private const string DataScheme = "data:";
     private const string Base64Marker = ";base64";
 
-    public static byte[] ToBytes(string drawing)
+    internal static byte[] ToBytes(string drawing)
     {
         ArgumentNullException.ThrowIfNull(drawing);
         var payload = StripDataUrl(drawing.AsSpan().Trim());

@@ -11,9 +11,9 @@ public sealed class InspectedImage
         Header = header;
     }
 
-    public byte[] Bytes { get; }
+    internal byte[] Bytes { get; }
 
-    public ImageHeader Header { get; }
+    internal ImageHeader Header { get; }
 
     /// <summary>Width times height.</summary>
     public long Pixels => Header.Width * Header.Height;

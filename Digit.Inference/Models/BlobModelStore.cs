@@ -21,6 +21,10 @@ public sealed class BlobModelStore : IModelStore
     private readonly ILogger<BlobModelStore> _logger;
     private volatile bool _containerExists;
 
+    /// <summary>
+    /// A store in <paramref name="container"/>, which is created on the first write when missing;
+    /// <paramref name="timeProvider"/> stamps the versions published.
+    /// </summary>
     public BlobModelStore(BlobContainerClient container, TimeProvider timeProvider, ILogger<BlobModelStore> logger)
     {
         ArgumentNullException.ThrowIfNull(container);

@@ -23,6 +23,10 @@ public sealed class FileSystemModelStore : IModelStore
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<FileSystemModelStore> _logger;
 
+    /// <summary>
+    /// A store in <see cref="FileSystemModelStoreOptions.Folder"/>, whose folders are created on the first write;
+    /// <paramref name="timeProvider"/> stamps the versions published.
+    /// </summary>
     public FileSystemModelStore(FileSystemModelStoreOptions options, TimeProvider timeProvider, ILogger<FileSystemModelStore> logger)
     {
         ArgumentNullException.ThrowIfNull(options);

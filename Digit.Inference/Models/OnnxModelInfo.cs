@@ -9,10 +9,13 @@ namespace Digit.Inference.Models;
 /// </summary>
 public sealed record OnnxModelInfo
 {
+    /// <summary>The metadata key of <see cref="TestAccuracy"/>.</summary>
     public const string TestAccuracyKey = "test_accuracy";
-    public const string EpochsKey = "epochs";
+    internal const string EpochsKey = "epochs";
+
+    /// <summary>The metadata key of <see cref="TrainedAt"/>.</summary>
     public const string TrainedAtKey = "trained_at";
-    public const string ImagesKey = "images";
+    internal const string ImagesKey = "images";
 
     /// <summary>What a model says about itself; <paramref name="images"/> is the training images per epoch, when known.</summary>
     public OnnxModelInfo(double? testAccuracy, int epochs, DateTimeOffset trainedAt, int? images = null)
@@ -34,8 +37,10 @@ public sealed record OnnxModelInfo
     /// <summary>Fraction of the test set classified correctly, or null when it was not measured.</summary>
     public double? TestAccuracy { get; }
 
+    /// <summary>Epochs the model was trained for; 0 or more.</summary>
     public int Epochs { get; }
 
+    /// <summary>When the model was trained (in practice, when it was exported); the metadata holds it in UTC.</summary>
     public DateTimeOffset TrainedAt { get; }
 
     /// <summary>The metadata entries, formatted with the invariant culture so they round-trip exactly.</summary>

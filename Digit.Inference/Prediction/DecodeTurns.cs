@@ -34,6 +34,7 @@ public sealed class DecodeTurns
             }
         }
 
+        /// <summary>Gives the turn back if this claim holds it.</summary>
         public void Dispose()
         {
             if (_held)

@@ -11,8 +11,8 @@ public sealed record Prediction(int Digit, double Confidence);
 /// </summary>
 public sealed class DigitPredictor : IDisposable
 {
-    public const int ImageSide = 28;
-    public const int Classes = 10;
+    internal const int ImageSide = 28;
+    internal const int Classes = 10;
     private static readonly long[] InputShape = [1, 1, ImageSide, ImageSide];
 
     private readonly InferenceSession _session;
@@ -20,6 +20,10 @@ public sealed class DigitPredictor : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
 
+    /// <summary>
+    /// Loads <paramref name="onnxModel"/>; an <see cref="InvalidDataException"/> when it does not take one input
+    /// [N,1,28,28] and give [N,10].
+    /// </summary>
     public DigitPredictor(byte[] onnxModel)
     {
         using var options = new Microsoft.ML.OnnxRuntime.SessionOptions
@@ -70,6 +74,7 @@ public sealed class DigitPredictor : IDisposable
         return new Prediction(best, Math.Round(probabilities[best] * 100.0, 2));
     }
 
+    /// <summary>Releases the ONNX Runtime session; only when no prediction is running on it (see <see cref="ServedModel"/>).</summary>
     public void Dispose()
     {
         _runOptions.Dispose();

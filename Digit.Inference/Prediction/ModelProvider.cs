@@ -12,6 +12,10 @@ public sealed class ModelProvider : IDisposable
 {
     private ServedModel? _current;
 
+    /// <summary>
+    /// The model served now, or null until one is loaded. Reading it does not keep the model alive: use its
+    /// <see cref="ServedModel.Version"/>, and predict through <see cref="Use"/>.
+    /// </summary>
     public ServedModel? Current => Volatile.Read(ref _current);
 
     /// <summary>Runs <paramref name="use"/> on the current model, keeping it alive meanwhile.</summary>
@@ -41,6 +45,7 @@ public sealed class ModelProvider : IDisposable
         Interlocked.Exchange(ref _current, model)?.Leave();
     }
 
+    /// <summary>Stops serving: the current model is released, and disposed when the last request on it leaves.</summary>
     public void Dispose()
     {
         Interlocked.Exchange(ref _current, null)?.Leave();

@@ -11,9 +11,10 @@ public sealed class ServedModel(ModelVersion version, DigitPredictor predictor)
     // Starts at one: the reference the model provider holds until the model is replaced.
     private int _users = 1;
 
+    /// <summary>The version in the model store that the model was loaded from.</summary>
     public ModelVersion Version { get; } = version;
 
-    public DigitPredictor Predictor { get; } = predictor;
+    internal DigitPredictor Predictor { get; } = predictor;
 
     internal bool TryEnter()
     {

@@ -22,7 +22,7 @@ public static class MnistFiles
     private const int ImagesMagic = 2051;
     private const int LabelsMagic = 2049;
 
-    public static readonly IReadOnlyList<MnistFile> All =
+    internal static readonly IReadOnlyList<MnistFile> All =
     [
         new("train-images-idx3-ubyte", "6bbc9ace898e44ae57da46a324031adb", 60_000, IsImages: true),
         new("train-labels-idx1-ubyte", "a25bea736e30d166cdddb491f175f624", 60_000, IsImages: false),

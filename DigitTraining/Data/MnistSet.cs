@@ -6,11 +6,14 @@ namespace Digit.Training.Data;
 /// </summary>
 public sealed record MnistSet(byte[] Pixels, byte[] Labels)
 {
+    /// <summary>Width and height of every image, in pixels.</summary>
     public const int ImageSide = 28;
-    public const int ImageSize = ImageSide * ImageSide;
+    internal const int ImageSize = ImageSide * ImageSide;
 
+    /// <summary>The number of images, one label each.</summary>
     public int Count => Labels.Length;
 
+    /// <summary>The 784 bytes of image <paramref name="index"/> (0-based), row by row, without copying.</summary>
     public ReadOnlySpan<byte> Image(int index) => Pixels.AsSpan(index * ImageSize, ImageSize);
 
     /// <summary>Images start..start+count-1 as floats 0..1 (ink bright), laid out as [count, 1, 28, 28].</summary>

@@ -6,6 +6,10 @@ namespace Digit.Training.Evaluation;
 /// <summary>Scores an ONNX model on a labelled set through ONNX Runtime, as the service will run it.</summary>
 public static class OnnxEvaluator
 {
+    /// <summary>
+    /// The fraction 0..1 of <paramref name="set"/> that <paramref name="onnxModel"/> classifies correctly, run
+    /// <paramref name="batchSize"/> images at a time; 0 for an empty set.
+    /// </summary>
     public static double Accuracy(byte[] onnxModel, MnistSet set, int batchSize = 500, CancellationToken cancellationToken = default)
     {
         using var session = new InferenceSession(onnxModel);

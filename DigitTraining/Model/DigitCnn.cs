@@ -14,7 +14,7 @@ public sealed record NamedLayer(string Name, Module<Tensor, Tensor> Layer);
 /// </summary>
 public sealed class DigitCnn : Module<Tensor, Tensor>
 {
-    public DigitCnn(CnnArchitecture architecture) : base(nameof(DigitCnn))
+    internal DigitCnn(CnnArchitecture architecture) : base(nameof(DigitCnn))
     {
         Architecture = architecture;
         Layers = CnnLayers.Build(architecture);
@@ -28,7 +28,7 @@ public sealed class DigitCnn : Module<Tensor, Tensor>
         }
     }
 
-    public CnnArchitecture Architecture { get; }
+    internal CnnArchitecture Architecture { get; }
 
     /// <summary>The layers in the order they run; the ONNX exporter translates them one by one.</summary>
     public IReadOnlyList<NamedLayer> Layers { get; }
@@ -77,6 +77,7 @@ public sealed class DigitCnn : Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>Runs a batch [N, 1, 28, 28] scaled to 0..1 through the layers in order; returns [N, 10] logits.</summary>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();

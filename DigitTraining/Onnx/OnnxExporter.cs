@@ -12,12 +12,12 @@ namespace Digit.Training.Onnx;
 /// </summary>
 public static class OnnxExporter
 {
-    public const string InputName = "input";
-    public const string OutputName = "probabilities";
-    public const string BatchDimension = "batch";
-    public const long IrVersion = 8;
-    public const long OpsetVersion = 13;
-    public const string ProducerName = "Digit";
+    internal const string InputName = "input";
+    internal const string OutputName = "probabilities";
+    internal const string BatchDimension = "batch";
+    internal const long IrVersion = 8;
+    internal const long OpsetVersion = 13;
+    internal const string ProducerName = "Digit";
 
     /// <summary>The serialized ONNX model.</summary>
     public static byte[] Export(DigitCnn model, OnnxModelInfo info) => BuildModel(model, info).ToByteArray();

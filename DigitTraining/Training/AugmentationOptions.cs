@@ -16,7 +16,7 @@ public sealed record AugmentationOptions(
     double MinStrokeChange = -0.5,
     double MaxStrokeChange = 2)
 {
-    public void Validate()
+    internal void Validate()
     {
         if (MaxRotationDegrees is < 0 or > 90) throw new ArgumentOutOfRangeException(nameof(MaxRotationDegrees), MaxRotationDegrees, "Rotate by 0 to 90 degrees.");
         if (MaxShear is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(MaxShear), MaxShear, "Shear by 0 to 1.");

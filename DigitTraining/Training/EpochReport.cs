@@ -12,6 +12,7 @@ public sealed record EpochReport(
     TimeSpan Duration,
     bool Stopped)
 {
+    /// <summary>Training throughput over <see cref="Duration"/>; 0 when no time was measured.</summary>
     public double SamplesPerSecond => Duration > TimeSpan.Zero ? Samples / Duration.TotalSeconds : 0;
 }
 

@@ -20,6 +20,7 @@ public sealed class EpochTrainer
 
     private readonly TrainingOptions _options;
 
+    /// <summary>A trainer for <paramref name="options"/>, which are checked here: an <see cref="ArgumentException"/> names the first that is not valid.</summary>
     public EpochTrainer(TrainingOptions options)
     {
         options.Validate();

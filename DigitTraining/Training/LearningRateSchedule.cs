@@ -3,17 +3,17 @@ namespace Digit.Training.Training;
 /// <summary>The learning rate at each optimizer step of a run of <c>totalSteps</c> steps.</summary>
 public abstract record LearningRateSchedule
 {
-    public abstract double At(long step, long totalSteps);
+    internal abstract double At(long step, long totalSteps);
 
-    public abstract void Validate();
+    internal abstract void Validate();
 }
 
 /// <summary>Staircase decay: <see cref="Initial"/> multiplied by <see cref="Factor"/> every <see cref="Every"/> steps.</summary>
 public sealed record StaircaseDecay(double Initial, double Factor, int Every) : LearningRateSchedule
 {
-    public override double At(long step, long totalSteps) => Initial * Math.Pow(Factor, step / Every);
+    internal override double At(long step, long totalSteps) => Initial * Math.Pow(Factor, step / Every);
 
-    public override void Validate()
+    internal override void Validate()
     {
         if (Initial <= 0) throw new ArgumentOutOfRangeException(nameof(Initial), Initial, "The learning rate must be positive.");
         if (Every < 1) throw new ArgumentOutOfRangeException(nameof(Every), Every, "Decay every one step or more.");
@@ -28,7 +28,7 @@ public sealed record StaircaseDecay(double Initial, double Factor, int Every) : 
 /// </summary>
 public sealed record OneCycle(double Peak, double WarmupFraction = 0.2, double StartDivisor = 25, double EndDivisor = 1e3) : LearningRateSchedule
 {
-    public override double At(long step, long totalSteps)
+    internal override double At(long step, long totalSteps)
     {
         var warmup = Math.Max(1, (long)Math.Round(WarmupFraction * totalSteps));
         var start = Peak / StartDivisor;
@@ -42,7 +42,7 @@ public sealed record OneCycle(double Peak, double WarmupFraction = 0.2, double S
         return end + (Peak - end) * (1 + Math.Cos(Math.PI * progress)) / 2;
     }
 
-    public override void Validate()
+    internal override void Validate()
     {
         if (Peak <= 0) throw new ArgumentOutOfRangeException(nameof(Peak), Peak, "The learning rate must be positive.");
         if (WarmupFraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(WarmupFraction), WarmupFraction, "Warm up for a fraction of the run from 0 up to (not including) 1.");

@@ -8,6 +8,10 @@ namespace Digit.Training.Training;
 public static class ModelEvaluator
 {
     // 250 images keep conv1's output (18 MB) under the allocator's mmap threshold (see NativeAllocator).
+    /// <summary>
+    /// The fraction 0..1 of <paramref name="set"/> that <paramref name="model"/> classifies correctly, run
+    /// <paramref name="batchSize"/> images at a time; 0 for an empty set. The model is left in eval mode.
+    /// </summary>
     public static double Accuracy(DigitCnn model, MnistSet set, int batchSize = 250, CancellationToken cancellationToken = default)
     {
         model.eval();

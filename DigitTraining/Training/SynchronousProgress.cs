@@ -6,5 +6,6 @@ namespace Digit.Training.Training;
 /// </summary>
 public sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
 {
+    /// <summary>Calls the report action with <paramref name="value"/> and returns when it has.</summary>
     public void Report(T value) => report(value);
 }

@@ -23,6 +23,7 @@ public sealed record TrainingCheckpoint(
 {
     private const string Magic = "DIGIT-CHECKPOINT-3";
 
+    /// <summary>The checkpoint as bytes, which <see cref="FromBytes"/> reads back.</summary>
     public byte[] ToBytes()
     {
         using var stream = new MemoryStream();
@@ -44,6 +45,10 @@ public sealed record TrainingCheckpoint(
         return stream.ToArray();
     }
 
+    /// <summary>
+    /// Reads bytes written by <see cref="ToBytes"/>; other bytes, a truncated checkpoint or an unknown network are an
+    /// <see cref="InvalidDataException"/>.
+    /// </summary>
     public static TrainingCheckpoint FromBytes(byte[] bytes)
     {
         try

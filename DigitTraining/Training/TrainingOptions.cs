@@ -8,9 +8,16 @@ namespace Digit.Training.Training;
 /// </summary>
 public sealed record TrainingOptions
 {
+    /// <summary>The network to train.</summary>
     public CnnArchitecture Architecture { get; init; } = CnnArchitecture.Strided16Wide;
+
+    /// <summary>Passes over the training set; at least 1.</summary>
     public int Epochs { get; init; } = 2;
+
+    /// <summary>Images per optimizer step; at least 1. The last batch of an epoch may be smaller.</summary>
     public int BatchSize { get; init; } = 256;
+
+    /// <summary>The learning rate at each optimizer step of the run.</summary>
     public LearningRateSchedule Schedule { get; init; } = new OneCycle(Peak: 0.02);
 
     /// <summary>Share of the target probability spread evenly over all classes (0 = plain one-hot targets).</summary>
@@ -22,6 +29,7 @@ public sealed record TrainingOptions
     /// </summary>
     public AugmentationOptions? Augmentation { get; init; }
 
+    /// <summary>Seed of the initial weights, the shuffle, dropout and augmentation.</summary>
     public int Seed { get; init; } = 42;
 
     /// <summary>Threads libtorch may use; 0 means every core.</summary>
@@ -30,6 +38,7 @@ public sealed record TrainingOptions
     /// <summary>Progress is reported every this many batches.</summary>
     public int ProgressEveryBatches { get; init; } = 10;
 
+    /// <summary>The threads libtorch uses: <see cref="Threads"/>, or the processor count when that is 0.</summary>
     public int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
 
     /// <summary>The defaults of a recipe.</summary>
@@ -51,7 +60,7 @@ public sealed record TrainingOptions
     /// <summary>Optimizer steps of the whole run on a training set of <paramref name="samples"/> images.</summary>
     public long TotalSteps(int samples) => (long)Epochs * ((samples + BatchSize - 1) / BatchSize);
 
-    public void Validate()
+    internal void Validate()
     {
         if (!Enum.IsDefined(Architecture)) throw new ArgumentOutOfRangeException(nameof(Architecture), Architecture, "Unknown network.");
         if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Train at least one epoch.");

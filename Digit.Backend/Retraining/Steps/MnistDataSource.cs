@@ -13,7 +13,7 @@ public sealed class MnistDataSource(IOptions<RetrainOptions> options)
     private readonly SemaphoreSlim _gate = new(1, 1);
     private MnistData? _data;
 
-    public string Folder => options.Value.MnistPath;
+    internal string Folder => options.Value.MnistPath;
 
     private MnistData Load(CancellationToken cancellationToken)
     {
@@ -22,7 +22,7 @@ public sealed class MnistDataSource(IOptions<RetrainOptions> options)
         return samples > 0 ? data with { Train = data.Train.Take(samples) } : data;
     }
 
-    public async Task<MnistData> GetAsync(CancellationToken cancellationToken)
+    internal async Task<MnistData> GetAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _data) is { } loaded)
         {
