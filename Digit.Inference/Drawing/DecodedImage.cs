@@ -23,9 +23,11 @@ public sealed class DecodedImage
         Format = format;
     }
 
-    internal int Width { get; }
+    /// <summary>Width in pixels.</summary>
+    public int Width { get; }
 
-    internal int Height { get; }
+    /// <summary>Height in pixels.</summary>
+    public int Height { get; }
 
     /// <summary>Grey, alpha, grey, alpha, ... for <see cref="Width"/> x <see cref="Height"/> pixels.</summary>
     public byte[] GreyAlpha { get; }

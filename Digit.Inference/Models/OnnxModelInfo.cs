@@ -11,11 +11,15 @@ public sealed record OnnxModelInfo
 {
     /// <summary>The metadata key of <see cref="TestAccuracy"/>.</summary>
     public const string TestAccuracyKey = "test_accuracy";
-    internal const string EpochsKey = "epochs";
+
+    /// <summary>The metadata key of <see cref="Epochs"/>.</summary>
+    public const string EpochsKey = "epochs";
 
     /// <summary>The metadata key of <see cref="TrainedAt"/>.</summary>
     public const string TrainedAtKey = "trained_at";
-    internal const string ImagesKey = "images";
+
+    /// <summary>The metadata key of <see cref="Images"/>.</summary>
+    public const string ImagesKey = "images";
 
     /// <summary>What a model says about itself; <paramref name="images"/> is the training images per epoch, when known.</summary>
     public OnnxModelInfo(double? testAccuracy, int epochs, DateTimeOffset trainedAt, int? images = null)

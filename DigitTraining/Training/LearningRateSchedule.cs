@@ -3,7 +3,8 @@ namespace Digit.Training.Training;
 /// <summary>The learning rate at each optimizer step of a run of <c>totalSteps</c> steps.</summary>
 public abstract record LearningRateSchedule
 {
-    internal abstract double At(long step, long totalSteps);
+    /// <summary>The learning rate of optimizer step <paramref name="step"/> (0-based) of <paramref name="totalSteps"/>.</summary>
+    public abstract double At(long step, long totalSteps);
 
     internal abstract void Validate();
 }
@@ -11,7 +12,8 @@ public abstract record LearningRateSchedule
 /// <summary>Staircase decay: <see cref="Initial"/> multiplied by <see cref="Factor"/> every <see cref="Every"/> steps.</summary>
 public sealed record StaircaseDecay(double Initial, double Factor, int Every) : LearningRateSchedule
 {
-    internal override double At(long step, long totalSteps) => Initial * Math.Pow(Factor, step / Every);
+    /// <inheritdoc/>
+    public override double At(long step, long totalSteps) => Initial * Math.Pow(Factor, step / Every);
 
     internal override void Validate()
     {
@@ -28,7 +30,8 @@ public sealed record StaircaseDecay(double Initial, double Factor, int Every) : 
 /// </summary>
 public sealed record OneCycle(double Peak, double WarmupFraction = 0.2, double StartDivisor = 25, double EndDivisor = 1e3) : LearningRateSchedule
 {
-    internal override double At(long step, long totalSteps)
+    /// <inheritdoc/>
+    public override double At(long step, long totalSteps)
     {
         var warmup = Math.Max(1, (long)Math.Round(WarmupFraction * totalSteps));
         var start = Peak / StartDivisor;
