@@ -60,6 +60,7 @@ public static class DigitServiceCollectionExtensions
         services.AddSingleton<RunCoordinator>();
         services.AddSingleton<LastKnownProgress>();
         services.AddSingleton<MnistDataSource>();
+        services.AddSingleton<TrainingThread>();
         services.AddSingleton<TrainEpochStep>();
         services.AddSingleton<PublishModelStep>();
         services.AddSingleton<FinishRunStep>();

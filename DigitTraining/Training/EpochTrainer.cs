@@ -38,6 +38,19 @@ public sealed class EpochTrainer
         IProgress<EpochProgress>? progress,
         CancellationToken cancellationToken)
     {
+        try
+        {
+            return Train(train, from, progress, cancellationToken);
+        }
+        finally
+        {
+            // The epoch's tensors are disposed by now; what they used goes back to the system between epochs.
+            NativeAllocator.ReleaseFreeMemory();
+        }
+    }
+
+    private EpochResult Train(MnistSet train, TrainingCheckpoint? from, IProgress<EpochProgress>? progress, CancellationToken cancellationToken)
+    {
         TorchRuntime.UseThreads(_options.EffectiveThreads);
         var epoch = (from?.EpochsCompleted ?? 0) + 1;
         var seed = from?.Seed ?? _options.Seed;

@@ -14,6 +14,19 @@ public static class ModelEvaluator
     /// </summary>
     public static double Accuracy(DigitCnn model, MnistSet set, int batchSize = 250, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return Score(model, set, batchSize, cancellationToken);
+        }
+        finally
+        {
+            // The batches are disposed by now; what they used goes back to the system (see NativeAllocator).
+            NativeAllocator.ReleaseFreeMemory();
+        }
+    }
+
+    private static double Score(DigitCnn model, MnistSet set, int batchSize, CancellationToken cancellationToken)
+    {
         model.eval();
         using var noGrad = torch.no_grad();
         long correct = 0;

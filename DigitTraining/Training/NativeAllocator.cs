@@ -18,7 +18,7 @@ internal static class NativeAllocator
     private const int KeepFreedMemory = 512 * 1024 * 1024;
 
     /// <summary>Applies the settings; a no-op where the C library has no mallopt (not glibc, not Linux).</summary>
-    public static void KeepLargeBlocksInHeap()
+    public static void Configure()
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -34,6 +34,29 @@ internal static class NativeAllocator
             // Another C library: its allocator keeps its own defaults.
         }
     }
+
+    /// <summary>
+    /// Gives the heap's free memory back to the kernel, in every arena. With freed blocks kept in the heap (above),
+    /// each training thread's arena otherwise keeps what its epoch used, and a server's memory grows run after run.
+    /// </summary>
+    public static void ReleaseFreeMemory()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        try
+        {
+            malloc_trim(0);
+        }
+        catch (Exception exception) when (exception is EntryPointNotFoundException or DllNotFoundException)
+        {
+            // Another C library: nothing to trim this way.
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int malloc_trim(nuint pad);
 
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int mallopt(int parameter, int value);

@@ -12,6 +12,7 @@ public static class TorchRuntime
     /// </summary>
     public static void Load()
     {
+        NativeAllocator.Configure();
         using var warm = torch.zeros(1);
     }
 
@@ -21,7 +22,7 @@ public static class TorchRuntime
     /// </summary>
     public static void UseThreads(int threads)
     {
-        NativeAllocator.KeepLargeBlocksInHeap();
+        NativeAllocator.Configure();
         if (torch.get_num_threads() != threads)
         {
             torch.set_num_threads(threads);

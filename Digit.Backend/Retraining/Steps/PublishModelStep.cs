@@ -20,6 +20,7 @@ public sealed class PublishModelStep(
     MnistDataSource mnist,
     IOptions<RetrainOptions> retrain,
     IOptions<RunStateOptions> runState,
+    TrainingThread trainingThread,
     TimeProvider time,
     ILogger<PublishModelStep> logger)
 {
@@ -50,8 +51,7 @@ public sealed class PublishModelStep(
         guard.Report(new TrainingProgress(request.Epochs, 100, checkpoint.EpochsCompleted, checkpoint.LastEpochAccuracy, RunStages.Publishing));
         var data = await mnist.GetAsync(guard.Token).WaitAsync(guard.Token);
 
-        // Its own thread, not a pool thread: evaluation blocks for seconds.
-        var (onnx, accuracy) = await Task.Factory.StartNew(
+        var (onnx, accuracy) = await trainingThread.RunAsync(
             () =>
             {
                 TorchRuntime.UseThreads(retrain.Value.Threads > 0 ? retrain.Value.Threads : Environment.ProcessorCount);
@@ -60,9 +60,7 @@ public sealed class PublishModelStep(
                 var exported = OnnxExporter.Export(model, new OnnxModelInfo(testAccuracy, checkpoint.EpochsCompleted, time.GetUtcNow(), data.Train.Count));
                 return (exported, testAccuracy);
             },
-            guard.Token,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
+            guard.Token);
 
         if (!await guard.ConfirmAsync())
         {

@@ -21,6 +21,7 @@ public sealed class TrainEpochStep(
     IOptions<RetrainOptions> retrain,
     IOptions<RunStateOptions> runState,
     TrainingMetrics metrics,
+    TrainingThread trainingThread,
     TimeProvider time,
     ILogger<TrainEpochStep> logger)
 {
@@ -69,12 +70,7 @@ public sealed class TrainEpochStep(
         var progress = new SynchronousProgress<EpochProgress>(p =>
             guard.Report(new TrainingProgress(request.MaxEpochs, Math.Round(p.Percentage, 1), request.Epoch - 1, previousAccuracy)));
         logger.LogInformation("Run {RunId}: training epoch {Epoch} of {MaxEpochs}", request.RunId, request.Epoch, request.MaxEpochs);
-        // Its own thread, not a pool thread: an epoch blocks for seconds.
-        var result = await Task.Factory.StartNew(
-            () => trainer.TrainEpoch(data.Train, checkpoint, progress, guard.Token),
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
+        var result = await trainingThread.RunAsync(() => trainer.TrainEpoch(data.Train, checkpoint, progress, guard.Token), CancellationToken.None);
         var report = result.Report;
         if (report.Stopped || result.Checkpoint is null)
         {

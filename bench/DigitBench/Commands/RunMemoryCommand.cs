@@ -64,7 +64,8 @@ internal static class RunMemoryCommand
             await Task.Delay(settle, cancellationToken);
             var resident = ProcessMemory.Resident(server.ProcessId);
             after.Add(resident);
-            Console.WriteLine($"run {run}: completed in {followed.Seconds:F1} s; peak {Mib(peak):F0} MiB during the run, {Mib(resident):F0} MiB after");
+            Console.WriteLine($"run {run}: completed in {followed.Seconds:F1} s; peak {Mib(peak):F0} MiB during the run, {Mib(resident):F0} MiB after " +
+                $"(allocations {Mib(ProcessMemory.ResidentAnonymous(server.ProcessId)):F0}, mapped files {Mib(ProcessMemory.ResidentFiles(server.ProcessId)):F0})");
             table.Add($"after run {run} (MiB) [peak during it]", $"{Mib(resident):F0} [{Mib(peak):F0}]",
                 run == 1 ? "" : $"{(double)resident / after[0] - 1:+0.0%;-0.0%} vs run 1");
         }

@@ -9,6 +9,12 @@ internal static class ProcessMemory
     /// <summary>VmRSS in bytes.</summary>
     public static long Resident(int processId) => StatusField(processId, "VmRSS:");
 
+    /// <summary>RssAnon in bytes: the resident part of the process's own allocations (heaps, stacks).</summary>
+    public static long ResidentAnonymous(int processId) => StatusField(processId, "RssAnon:");
+
+    /// <summary>RssFile in bytes: resident pages of mapped files (the runtime, libtorch, ONNX Runtime).</summary>
+    public static long ResidentFiles(int processId) => StatusField(processId, "RssFile:");
+
     /// <summary>VmHWM in bytes: the most resident memory since start or since <see cref="ResetPeak"/>.</summary>
     public static long Peak(int processId) => StatusField(processId, "VmHWM:");
 
