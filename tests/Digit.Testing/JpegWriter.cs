@@ -30,18 +30,7 @@ public static class JpegWriter
         frame[7] = 0x11;
         frame[8] = 0;
         Segment(output, 0xC0, frame);
-        var dcTable = new byte[1 + 16 + 12];
-        dcTable[0] = 0x00;
-        dcTable[1 + 3] = 12; // twelve codes of length 4
-        for (var i = 0; i < 12; i++)
-        {
-            dcTable[17 + i] = (byte)i;
-        }
-        Segment(output, 0xC4, dcTable);
-        var acTable = new byte[1 + 16 + 1];
-        acTable[0] = 0x10;
-        acTable[1] = 1; // one code of length 1: EOB
-        Segment(output, 0xC4, acTable);
+        HuffmanTables(output);
         Segment(output, 0xDA, [1, 1, 0x00, 0, 63, 0]);
         output.Write(EntropyData(canvas));
         output.Write([0xFF, 0xD9]);
@@ -68,17 +57,7 @@ public static class JpegWriter
         frame[6] = 1;
         frame[7] = 0x11;
         Segment(output, 0xC2, frame);
-        var dcTable = new byte[1 + 16 + 12];
-        dcTable[1 + 3] = 12;
-        for (var i = 0; i < 12; i++)
-        {
-            dcTable[17 + i] = (byte)i;
-        }
-        Segment(output, 0xC4, dcTable);
-        var acTable = new byte[1 + 16 + 1];
-        acTable[0] = 0x10;
-        acTable[1] = 1; // one code of length 1: EOB
-        Segment(output, 0xC4, acTable);
+        HuffmanTables(output);
         Segment(output, 0xDA, [1, 1, 0x00, 0, 0, 0x00]);
         output.Write(EntropyData(canvas, withEndOfBlock: false));
         var endsOfBlocks = EndsOfBlocks(canvas);
@@ -166,6 +145,22 @@ public static class JpegWriter
         {
             bits.Add(((value >> i) & 1) != 0);
         }
+    }
+
+    /// <summary>DC table 0: twelve codes of length 4, one per size category; AC table 0: one code of length 1, EOB.</summary>
+    private static void HuffmanTables(MemoryStream output)
+    {
+        var dcTable = new byte[1 + 16 + 12];
+        dcTable[1 + 3] = 12;
+        for (var i = 0; i < 12; i++)
+        {
+            dcTable[17 + i] = (byte)i;
+        }
+        Segment(output, 0xC4, dcTable);
+        var acTable = new byte[1 + 16 + 1];
+        acTable[0] = 0x10;
+        acTable[1] = 1;
+        Segment(output, 0xC4, acTable);
     }
 
     private static void Segment(Stream output, byte marker, ReadOnlySpan<byte> payload)

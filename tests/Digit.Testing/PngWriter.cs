@@ -35,13 +35,7 @@ public static class PngWriter
     {
         using var output = new MemoryStream();
         output.Write(Signature);
-        var ihdr = new byte[13];
-        BinaryPrimitives.WriteUInt32BigEndian(ihdr, width);
-        BinaryPrimitives.WriteUInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = bitDepth;
-        ihdr[9] = colorType;
-        ihdr[12] = interlace;
-        WriteChunk(output, "IHDR"u8, ihdr);
+        WriteChunk(output, "IHDR"u8, Ihdr(width, height, bitDepth, colorType, interlace));
         if (palette is not null)
         {
             WriteChunk(output, "PLTE"u8, palette);
@@ -49,6 +43,17 @@ public static class PngWriter
         WriteChunk(output, "IDAT"u8, Deflate(scanlines));
         WriteChunk(output, "IEND"u8, []);
         return output.ToArray();
+    }
+
+    private static byte[] Ihdr(uint width, uint height, byte bitDepth, byte colorType, byte interlace)
+    {
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteUInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteUInt32BigEndian(ihdr.AsSpan(4), height);
+        ihdr[8] = bitDepth;
+        ihdr[9] = colorType;
+        ihdr[12] = interlace;
+        return ihdr;
     }
 
     /// <summary>
@@ -68,13 +73,7 @@ public static class PngWriter
         }
         using var output = new MemoryStream();
         output.Write(Signature);
-        var ihdr = new byte[13];
-        BinaryPrimitives.WriteUInt32BigEndian(ihdr, width);
-        BinaryPrimitives.WriteUInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = bitDepth;
-        ihdr[9] = (byte)colorType;
-        ihdr[12] = interlace;
-        WriteChunk(output, "IHDR"u8, ihdr);
+        WriteChunk(output, "IHDR"u8, Ihdr(width, height, bitDepth, (byte)colorType, interlace));
         WriteChunk(output, "IDAT"u8, compressed.ToArray());
         WriteChunk(output, "IEND"u8, []);
         return output.ToArray();
