@@ -129,16 +129,14 @@ public sealed class ProgressStreamResultTests
         Assert.All(body.Events(), e => Assert.True(e.GetProperty("stale").GetBoolean()));
     }
 
-    /// <summary>The real in-memory store, unreachable while <see cref="Down"/> is set (as Redis is during an outage).</summary>
-    private sealed class OutageStore(InMemoryRunStore store) : IRunStore
+    /// <summary>The real in-memory store; a subclass changes what the stream reads, everything else goes through.</summary>
+    private abstract class ReadsThrough(InMemoryRunStore store) : IRunStore
     {
-        public volatile bool Down;
+        protected InMemoryRunStore Store => store;
 
-        private T Up<T>(T value) => Down ? throw new RunStoreUnavailableException("Redis is down.") : value;
+        public abstract Task<TrainingStatus> GetStatusAsync(CancellationToken cancellationToken);
 
-        public async Task<TrainingStatus> GetStatusAsync(CancellationToken cancellationToken) => Up(await store.GetStatusAsync(cancellationToken));
-
-        public async Task<TrainingProgress?> GetProgressAsync(CancellationToken cancellationToken) => Up(await store.GetProgressAsync(cancellationToken));
+        public abstract Task<TrainingProgress?> GetProgressAsync(CancellationToken cancellationToken);
 
         public Task<bool> TryBeginAsync(RetrainInput run, TimeSpan lease, CancellationToken cancellationToken) => store.TryBeginAsync(run, lease, cancellationToken);
 
@@ -157,45 +155,40 @@ public sealed class ProgressStreamResultTests
             store.RecoverAbandonedRunAsync(message, cancellationToken);
     }
 
+    /// <summary>The real in-memory store, unreachable while <see cref="Down"/> is set (as Redis is during an outage).</summary>
+    private sealed class OutageStore(InMemoryRunStore inner) : ReadsThrough(inner)
+    {
+        public volatile bool Down;
+
+        private T Up<T>(T value) => Down ? throw new RunStoreUnavailableException("Redis is down.") : value;
+
+        public override async Task<TrainingStatus> GetStatusAsync(CancellationToken cancellationToken) => Up(await Store.GetStatusAsync(cancellationToken));
+
+        public override async Task<TrainingProgress?> GetProgressAsync(CancellationToken cancellationToken) => Up(await Store.GetProgressAsync(cancellationToken));
+    }
+
     /// <summary>
     /// The real in-memory store, except that the run completes right after the n-th status or progress read:
     /// the moment another instance could finish it while the stream is between its reads.
     /// </summary>
-    private sealed class RunEndingStore(InMemoryRunStore store, int endAfterRead) : IRunStore
+    private sealed class RunEndingStore(InMemoryRunStore inner, int endAfterRead) : ReadsThrough(inner)
     {
         private int _reads;
 
-        public async Task<TrainingStatus> GetStatusAsync(CancellationToken cancellationToken) =>
-            await AfterReadAsync(await store.GetStatusAsync(cancellationToken));
+        public override async Task<TrainingStatus> GetStatusAsync(CancellationToken cancellationToken) =>
+            await AfterReadAsync(await Store.GetStatusAsync(cancellationToken));
 
-        public async Task<TrainingProgress?> GetProgressAsync(CancellationToken cancellationToken) =>
-            await AfterReadAsync(await store.GetProgressAsync(cancellationToken));
+        public override async Task<TrainingProgress?> GetProgressAsync(CancellationToken cancellationToken) =>
+            await AfterReadAsync(await Store.GetProgressAsync(cancellationToken));
 
         private async Task<T> AfterReadAsync<T>(T value)
         {
             if (Interlocked.Increment(ref _reads) == endAfterRead)
             {
-                Assert.True(await store.FinishAsync(RunId, new RunEnd(TrainingStatus.Completed, null, 0.99), CancellationToken.None));
+                Assert.True(await Store.FinishAsync(RunId, new RunEnd(TrainingStatus.Completed, null, 0.99), CancellationToken.None));
             }
             return value;
         }
-
-        public Task<bool> TryBeginAsync(RetrainInput run, TimeSpan lease, CancellationToken cancellationToken) =>
-            store.TryBeginAsync(run, lease, cancellationToken);
-
-        public Task<string?> GetActiveRunIdAsync(CancellationToken cancellationToken) => store.GetActiveRunIdAsync(cancellationToken);
-
-        public Task<TrainingRun?> GetRunAsync(string runId, CancellationToken cancellationToken) => store.GetRunAsync(runId, cancellationToken);
-
-        public Task<RunSignal> HeartbeatAsync(string runId, TrainingProgress? progress, CancellationToken cancellationToken) =>
-            store.HeartbeatAsync(runId, progress, cancellationToken);
-
-        public Task<string?> RequestStopAsync(CancellationToken cancellationToken) => store.RequestStopAsync(cancellationToken);
-
-        public Task<bool> FinishAsync(string runId, RunEnd end, CancellationToken cancellationToken) => store.FinishAsync(runId, end, cancellationToken);
-
-        public Task<string?> RecoverAbandonedRunAsync(string message, CancellationToken cancellationToken) =>
-            store.RecoverAbandonedRunAsync(message, cancellationToken);
     }
 
     /// <summary>A response body that keeps what the stream wrote, readable while it is still being written.</summary>
