@@ -20,7 +20,9 @@ public sealed record PredictionResponse(
     [property: JsonPropertyName("confidence")] double Confidence);
 
 /// <summary>GET /api/model_accuracy/ : the served model's test accuracy as a fraction, or null.</summary>
-public sealed record AccuracyResponse([property: JsonPropertyName("accuracy")] double? Accuracy);
+public sealed record AccuracyResponse(
+    [property: JsonPropertyName("accuracy")] double? Accuracy,
+    [property: JsonPropertyName("drawings_accuracy")] double? DrawingsAccuracy);
 
 /// <summary>The answers of the training routes that only carry a message.</summary>
 public sealed record MessageResponse([property: JsonPropertyName("message")] string Message);

@@ -19,7 +19,20 @@ public sealed record ModelEntry(
     [property: JsonPropertyName("epochs")] int? Epochs,
     [property: JsonPropertyName("images")] int? Images,
     [property: JsonPropertyName("trainedAt")] DateTimeOffset? TrainedAt,
-    [property: JsonPropertyName("served")] bool Served);
+    [property: JsonPropertyName("served")] bool Served)
+{
+    /// <summary>Accuracy on the seeded synthetic canvas drawings (fraction), when measured.</summary>
+    [JsonPropertyName("drawingsAccuracy")]
+    public double? DrawingsAccuracy { get; init; }
+
+    /// <summary>Accuracy on the held-out corrections when it was published (fraction), when there were enough.</summary>
+    [JsonPropertyName("correctionsAccuracy")]
+    public double? CorrectionsAccuracy { get; init; }
+
+    /// <summary>Corrections it was trained on, when known.</summary>
+    [JsonPropertyName("corrections")]
+    public int? Corrections { get; init; }
+}
 
 /// <summary>POST /api/models/{version}/activate : the version now served.</summary>
 public sealed record ActivatedResponse(
@@ -55,5 +68,10 @@ public static class ModelHandlers
 
     private static ModelEntry Entry(ModelVersion version, string? served) => new(
         version.Version, version.Accuracy, version.PublishedAt, version.Origin, version.Epochs, version.Images, version.TrainedAt,
-        version.Version == served);
+        version.Version == served)
+    {
+        DrawingsAccuracy = version.DrawingsAccuracy,
+        CorrectionsAccuracy = version.CorrectionsAccuracy,
+        Corrections = version.Corrections,
+    };
 }

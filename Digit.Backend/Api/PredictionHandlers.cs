@@ -27,7 +27,8 @@ public static class PredictionHandlers
     public static async Task<IResult> GetModelAccuracy(ModelProvider models, ModelWatcher watcher, CancellationToken cancellationToken)
     {
         await watcher.TryRefreshAsync(cancellationToken);
-        return Results.Ok(new AccuracyResponse(models.Current?.Version.Accuracy));
+        var served = models.Current?.Version;
+        return Results.Ok(new AccuracyResponse(served?.Accuracy, served?.DrawingsAccuracy));
     }
 
     /// <summary>

@@ -18,6 +18,15 @@ public sealed record ModelVersion(string Version, double? Accuracy, DateTimeOffs
 
     /// <summary>When the model was trained, when known.</summary>
     public DateTimeOffset? TrainedAt { get; init; }
+
+    /// <summary>Accuracy (fraction 0..1) on the seeded synthetic set of canvas drawings, when measured.</summary>
+    public double? DrawingsAccuracy { get; init; }
+
+    /// <summary>Accuracy (fraction 0..1) on the held-out corrections when it was published, when there were enough.</summary>
+    public double? CorrectionsAccuracy { get; init; }
+
+    /// <summary>Corrections the model was trained on, when known.</summary>
+    public int? Corrections { get; init; }
 }
 
 /// <summary>What is known about a model when it is stored.</summary>
@@ -26,7 +35,17 @@ public sealed record ModelDescription(
     string? Origin = null,
     int? Epochs = null,
     int? Images = null,
-    DateTimeOffset? TrainedAt = null);
+    DateTimeOffset? TrainedAt = null)
+{
+    /// <summary>Accuracy (fraction 0..1) on the seeded synthetic set of canvas drawings, when measured.</summary>
+    public double? DrawingsAccuracy { get; init; }
+
+    /// <summary>Accuracy (fraction 0..1) on the held-out corrections, when there were enough to measure.</summary>
+    public double? CorrectionsAccuracy { get; init; }
+
+    /// <summary>Corrections the model was trained on, when known.</summary>
+    public int? Corrections { get; init; }
+}
 
 /// <summary>Where a stored model came from.</summary>
 public static class ModelOrigins

@@ -79,6 +79,9 @@ internal static partial class ModelStoreLayout
             Epochs = description.Epochs,
             Images = description.Images,
             TrainedAt = description.TrainedAt,
+            DrawingsAccuracy = description.DrawingsAccuracy,
+            CorrectionsAccuracy = description.CorrectionsAccuracy,
+            Corrections = description.Corrections,
         };
 
     /// <summary>What is known of a version stored without a description: its name and the time in it.</summary>

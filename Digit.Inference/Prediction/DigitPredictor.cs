@@ -3,7 +3,11 @@ using Microsoft.ML.OnnxRuntime;
 namespace Digit.Inference.Prediction;
 
 /// <summary>The answer for one drawing: the digit and the softmax probability of it, in percent.</summary>
-public sealed record Prediction(int Digit, double Confidence);
+public sealed record Prediction(int Digit, double Confidence)
+{
+    /// <summary>The softmax probability of each digit 0-9, in percent with two decimals.</summary>
+    public IReadOnlyList<double> Probabilities { get; init; } = [];
+}
 
 /// <summary>
 /// One ONNX model loaded in ONNX Runtime. The session is created once and shared by every request
@@ -71,7 +75,10 @@ public sealed class DigitPredictor : IDisposable
                 best = digit;
             }
         }
-        return new Prediction(best, Math.Round(probabilities[best] * 100.0, 2));
+        return new Prediction(best, Math.Round(probabilities[best] * 100.0, 2))
+        {
+            Probabilities = Array.ConvertAll(probabilities, p => Math.Round(p * 100.0, 2)),
+        };
     }
 
     /// <summary>Releases the ONNX Runtime session; only when no prediction is running on it (see <see cref="ServedModel"/>).</summary>

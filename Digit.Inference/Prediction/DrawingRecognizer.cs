@@ -4,6 +4,9 @@ using Digit.Inference.Telemetry;
 
 namespace Digit.Inference.Prediction;
 
+/// <summary>A prediction with the image the network saw (784 floats 0..1, ink bright) and the model version that made it.</summary>
+public sealed record Recognition(Prediction Prediction, float[] Image, string ModelVersion);
+
 /// <summary>The whole prediction pipeline for one drawing: decode, preprocess like MNIST, run the served model.</summary>
 public sealed class DrawingRecognizer(ModelProvider models, PredictionMetrics metrics)
 {
@@ -12,7 +15,9 @@ public sealed class DrawingRecognizer(ModelProvider models, PredictionMetrics me
     /// that is not a usable drawing and <see cref="NoModelException"/> when no model is loaded. One span with
     /// decode, preprocess and infer children, tagged with the model version.
     /// </summary>
-    public Prediction Recognize(string drawing)
+    public Prediction Recognize(string drawing) => ReadImage(drawing).Prediction;
+
+    private Recognition ReadImage(string drawing)
     {
         var clock = Stopwatch.StartNew();
         using var span = DigitTelemetry.Activities.StartActivity("Recognize drawing");
@@ -28,7 +33,14 @@ public sealed class DrawingRecognizer(ModelProvider models, PredictionMetrics me
     /// As <see cref="Recognize"/>, but an image over <see cref="DecodeTurns.LargeImagePixels"/> is decoded only once
     /// <paramref name="claim"/> holds its turn (it may hold it already, for a large body).
     /// </summary>
-    public async Task<Prediction> RecognizeAsync(string drawing, DecodeTurns.Claim claim, CancellationToken cancellationToken)
+    public async Task<Prediction> RecognizeAsync(string drawing, DecodeTurns.Claim claim, CancellationToken cancellationToken) =>
+        (await ReadAsync(drawing, claim, cancellationToken)).Prediction;
+
+    /// <summary>
+    /// As <see cref="RecognizeAsync"/>, with what the network saw: the preprocessed 28x28 image (784 floats 0..1, ink
+    /// bright) and the version of the model that read it.
+    /// </summary>
+    public async Task<Recognition> ReadAsync(string drawing, DecodeTurns.Claim claim, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
         var clock = Stopwatch.StartNew();
@@ -46,7 +58,7 @@ public sealed class DrawingRecognizer(ModelProvider models, PredictionMetrics me
         return Predict(image, clock, span);
     }
 
-    private Prediction Predict(DecodedImage image, Stopwatch clock, Activity? span)
+    private Recognition Predict(DecodedImage image, Stopwatch clock, Activity? span)
     {
         float[] input;
         using (DigitTelemetry.Activities.StartActivity("Preprocess"))
@@ -62,7 +74,7 @@ public sealed class DrawingRecognizer(ModelProvider models, PredictionMetrics me
         span?.SetTag("digit.model.version", version);
         span?.SetTag("digit.digit", prediction.Digit);
         metrics.Predicted(prediction.Digit, clock.Elapsed.TotalSeconds, version);
-        return prediction;
+        return new Recognition(prediction, input, version);
     }
 
     /// <summary>Counts a drawing that was refused or could not be classified, by <paramref name="kind"/>.</summary>
