@@ -15,6 +15,8 @@ public sealed class ServerProcess : IDisposable
     private readonly Process _process;
     private readonly List<string> _first = [];
     private readonly Queue<string> _last = new();
+    private readonly List<string> _failures = [];
+    private bool _inFailure;
     private readonly Lock _outputLock = new();
     private long _dropped;
 
@@ -50,6 +52,22 @@ public sealed class ServerProcess : IDisposable
             {
                 var skipped = _dropped > 0 ? [$"... {_dropped} lines left out ..."] : Array.Empty<string>();
                 return string.Join(Environment.NewLine, _first.Concat(skipped).Concat(_last));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every <c>fail:</c> line the process logged (ASP.NET Core's console format, which the Functions host uses too) with
+    /// the indented lines under it: the message and exception. Kept apart from <see cref="Output"/>, whose middle is
+    /// dropped on long runs, because the cause of a failure is often logged long before it shows.
+    /// </summary>
+    public string Failures
+    {
+        get
+        {
+            lock (_outputLock)
+            {
+                return string.Join(Environment.NewLine, _failures);
             }
         }
     }
@@ -173,6 +191,28 @@ public sealed class ServerProcess : IDisposable
             .Select(folder => Path.Combine(folder, program))
             .FirstOrDefault(File.Exists);
 
+    // A bound on what is kept of failures: the first ones say most, and a host in a loop of failures would otherwise grow without end.
+    private const int KeptFailureLines = 400;
+    private const int KeptLinesPerFailure = 40;
+    private int _failureBlockLines;
+
+    private void KeepFailure(string line)
+    {
+        if (line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
+        {
+            (_inFailure, _failureBlockLines) = (true, 0);
+        }
+        else if (!_inFailure || line.Length == 0 || !char.IsWhiteSpace(line[0]))
+        {
+            _inFailure = false;
+            return;
+        }
+        if (_failures.Count < KeptFailureLines && _failureBlockLines++ < KeptLinesPerFailure)
+        {
+            _failures.Add(line);
+        }
+    }
+
     private void Append(string? line)
     {
         if (line is null)
@@ -182,6 +222,7 @@ public sealed class ServerProcess : IDisposable
 
         lock (_outputLock)
         {
+            KeepFailure(line);
             if (_first.Count < KeptFirstLines)
             {
                 _first.Add(line);

@@ -64,6 +64,11 @@ public abstract class DigitHost : IAsyncLifetime
         await OnReadyAsync();
     }
 
+    /// <summary>Fails at once when the host is known to be down, so that waits end with its reason instead of a timeout.</summary>
+    protected virtual void ThrowIfStopped()
+    {
+    }
+
     /// <summary>Runs once the host serves, before any test uses it.</summary>
     protected virtual Task OnReadyAsync() => Task.CompletedTask;
 
@@ -139,6 +144,7 @@ public abstract class DigitHost : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         while (!await condition())
         {
+            ThrowIfStopped();
             if (clock.Elapsed > timeout)
             {
                 throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}. Host output:{Environment.NewLine}{Output}");

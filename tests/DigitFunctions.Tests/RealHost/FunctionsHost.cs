@@ -16,6 +16,13 @@ public class FunctionsHost : DigitHost
     private static readonly SemaphoreSlim Publishing = new(1, 1);
     private static string? _published;
 
+    // Every fixture of a test run with the same settings starts the same app under the same host: when one could not
+    // run an orchestration, the others fail at once with its reason instead of waiting for theirs.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> SmokeFailures = new();
+
+    /// <summary>How long the smoke orchestration may take before the host is declared unable to run orchestrations.</summary>
+    private static readonly TimeSpan SmokeTimeout = TimeSpan.FromSeconds(60);
+
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly RedisServerFixture _redis = new();
     private AzuriteFixture? _azurite;
@@ -76,6 +83,17 @@ public class FunctionsHost : DigitHost
         var services = Task.WhenAll(_redis.InitializeAsync(), StartAzuriteAsync());
         await Task.WhenAll(published, hostFolder, services);
         _hostFolder = await hostFolder;
+        if (SmokeFailures.TryGetValue(SettingsKey, out var failure))
+        {
+            throw new InvalidOperationException(failure);
+        }
+        var versions = WebJobsVersions.Read(_hostFolder, await published);
+        if (!versions.Compatible)
+        {
+            throw new InvalidOperationException(
+                $"The Functions host cannot run this app's orchestrations: {versions}. Build the host with Microsoft.Azure.WebJobs " +
+                $"{versions.Extensions} or newer (../shared/functions-host/build.sh), or pin an older Durable extension.");
+        }
 
         _port = ServerProcess.FindFreePort();
         var environment = new Dictionary<string, string?>
@@ -100,10 +118,37 @@ public class FunctionsHost : DigitHost
         return new Uri($"http://127.0.0.1:{_port}");
     }
 
+    /// <inheritdoc />
+    protected override void ThrowIfStopped()
+    {
+        if (_host is { HasExited: true })
+        {
+            throw new InvalidOperationException($"The Functions host exited.{FailureReport()}{Environment.NewLine}Host output:{Environment.NewLine}{Output}");
+        }
+        // The host retries a failed start-up every few seconds for ever; two failures in a row will not mend.
+        if (CountOf(_host?.Failures, StartupFailure) >= 2)
+        {
+            throw new InvalidOperationException($"The Functions host failed to start, twice.{FailureReport()}");
+        }
+    }
+
+    private const string StartupFailure = "fail: Host.Startup";
+
+    private static int CountOf(string? text, string part)
+    {
+        var count = 0;
+        for (var at = text?.IndexOf(part, StringComparison.Ordinal) ?? -1; at >= 0; at = text!.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+        return count;
+    }
+
     protected override async Task OnReadyAsync()
     {
         using var response = await Client.PostAsync("/api/drawing/", Drawings.Body(Drawings.FrontendDataUrl(MnistFolder.Test, 0)));
         response.EnsureSuccessStatusCode();
+        await RunSmokeOrchestrationAsync();
         var worker = FindWorker() ?? throw new InvalidOperationException($"No worker process of the host was found.{Environment.NewLine}{Output}");
         ColdStartMappedFiles = File.ReadLines($"/proc/{worker}/maps")
             .Select(line => line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries))
@@ -112,6 +157,77 @@ public class FunctionsHost : DigitHost
             .Distinct()
             .Order(StringComparer.Ordinal)
             .ToArray();
+    }
+
+    /// <summary>
+    /// Starts a run and stops it at once: the orchestration, an activity and the finish step each run once, in
+    /// seconds. A host that cannot run orchestrations (an extension it does not fit, a broken task hub) fails here
+    /// within <see cref="SmokeTimeout"/>, with its failures and their reasons, instead of in every test after minutes.
+    /// </summary>
+    private async Task RunSmokeOrchestrationAsync()
+    {
+        string? status = null;
+        try
+        {
+            using var started = await Client.PostAsync("/api/retrain_model/", null);
+            var body = await started.Content.ReadAsStringAsync();
+            if (started.StatusCode != System.Net.HttpStatusCode.Accepted)
+            {
+                throw new InvalidOperationException($"POST /api/retrain_model/ answered {(int)started.StatusCode}: {body}");
+            }
+            var statusUrl = Reachable(JsonDocument.Parse(body).RootElement.GetProperty("statusQueryGetUri").GetString()!);
+            using (await Client.PostAsync("/api/stop_training/", null))
+            {
+            }
+            using var limit = new CancellationTokenSource(SmokeTimeout);
+            while (true)
+            {
+                ThrowIfStopped();
+                status = await Client.GetStringAsync(statusUrl, limit.Token);
+                var runtimeStatus = JsonDocument.Parse(status).RootElement.GetProperty("runtimeStatus").GetString();
+                if (runtimeStatus == "Completed")
+                {
+                    return;
+                }
+                if (runtimeStatus is "Failed" or "Terminated" or "Canceled")
+                {
+                    throw new InvalidOperationException($"the smoke orchestration ended {runtimeStatus}");
+                }
+                await Task.Delay(200, limit.Token);
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or InvalidOperationException or HttpRequestException or JsonException)
+        {
+            var reason = exception is OperationCanceledException ? $"it did not complete within {SmokeTimeout.TotalSeconds:0} s" : exception.Message;
+            var failure =
+                $"The Functions host could not run a smoke orchestration (a run started and stopped at once): {reason}." +
+                $"{Environment.NewLine}{WebJobsVersions.Read(_hostFolder, PublishFolder)}." +
+                (status is null ? string.Empty : $"{Environment.NewLine}Last status: {status}") +
+                FailureReport();
+            SmokeFailures[SettingsKey] = failure;
+            throw new InvalidOperationException(failure, exception);
+        }
+    }
+
+    // Hosts of the same settings start the same app under the same host.
+    private string SettingsKey => string.Join(";", _settings.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}"));
+
+    /// <summary>The host's fail: lines, and the reasons of aborted functions among them.</summary>
+    private string FailureReport()
+    {
+        var failures = _host?.Failures ?? string.Empty;
+        if (failures.Length == 0)
+        {
+            return $"{Environment.NewLine}The host logged no fail: lines.";
+        }
+        var reasons = failures.Split('\n')
+            .Select(line => line.Trim())
+            .Where(line => line.Contains("Exception:", StringComparison.Ordinal) || line.Contains("abort", StringComparison.OrdinalIgnoreCase))
+            .Distinct()
+            .Take(10)
+            .ToArray();
+        return (reasons.Length > 0 ? $"{Environment.NewLine}Reasons:{Environment.NewLine}  {string.Join($"{Environment.NewLine}  ", reasons)}" : string.Empty)
+            + $"{Environment.NewLine}The host's fail: lines:{Environment.NewLine}{failures}";
     }
 
     protected override async Task StopAsync()

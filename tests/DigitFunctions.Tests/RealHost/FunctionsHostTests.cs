@@ -73,3 +73,52 @@ public sealed class FunctionsHostTests(FunctionsHost host) : IClassFixture<Funct
         Assert.Equal("interrupted", firstRun.GetProperty("output").GetProperty("status").GetString());
     }
 }
+
+/// <summary>
+/// The real-host fixture finds a host that cannot serve this app's runs at once and says why: one that fails to start,
+/// and one that starts and answers HTTP but cannot run an orchestration.
+/// </summary>
+public sealed class BrokenFunctionsHostTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Start_HostThatFailsToStart_FailsWithTheHostsStartupErrors()
+    {
+        // A task hub name Azure Storage refuses: the Durable extension, and so the host, cannot start.
+        var failure = await StartFailingAsync(new Dictionary<string, string?> { ["AzureFunctionsJobHost__extensions__durableTask__hubName"] = "no_such-hub!" });
+
+        Assert.Contains("failed to start", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("fail: Host.Startup", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Task hub name 'no_such-hub!'", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_HostThatCannotRunTheOrchestration_FailsItsSmokeOrchestrationWithVersionsAndReasons()
+    {
+        // Every function but the orchestrator: HTTP and activities work, a run's orchestration never can.
+        string[] functions = ["Health", "Drawing", "RetrainModel", "StopTraining", "CheckModelStatus", "TrainingProgress", "Run", "TrainEpoch", "PublishModel", "FinishRun"];
+        var settings = functions.Select((name, index) => (Key: $"AzureFunctionsJobHost__functions__{index}", Value: (string?)name))
+            .ToDictionary(pair => pair.Key, pair => pair.Value);
+
+        var failure = await StartFailingAsync(settings);
+
+        Assert.Contains("could not run a smoke orchestration", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.Azure.WebJobs.Extensions.DurableTask", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("the Functions host carries Microsoft.Azure.WebJobs", failure.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<InvalidOperationException> StartFailingAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var host = new FunctionsHost(settings);
+        try
+        {
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(host.InitializeAsync);
+            // What a developer meeting this failure would read.
+            output.WriteLine(failure.Message);
+            return failure;
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+}
