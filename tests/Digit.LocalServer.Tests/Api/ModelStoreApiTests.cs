@@ -53,6 +53,7 @@ public sealed class ModelStoreApiTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Category", "Timing")]
     public async Task ModelAccuracy_PointerUnreadable_AnswersWithTheServedModel()
     {
         var server = await StartAsync();

@@ -102,6 +102,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Category", "Timing")]
     public async Task OutageShorterThanTheLease_TheRunGoesOnAndPublishes()
     {
         var server = await StartAsync(persistent: true, leaseSeconds: 10, samples: 12_000);
@@ -121,6 +122,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Category", "Timing")]
     public async Task OutageLongerThanTheLease_EndsTheRunInterruptedOnce_AndTheWorkerStopsItself()
     {
         var server = await StartAsync(persistent: true, leaseSeconds: 3, samples: 60_000);
