@@ -91,7 +91,7 @@ internal sealed class LocalRetrainRunner(
                 return RunOutcomes.Ended(input.RunId, trained.End, epoch, input.Epochs);
             }
         }
-        var published = await publishStep.RunAsync(new PublishRequest(input.RunId, input.Epochs), shutdown);
+        var published = await publishStep.RunAsync(PublishRequest.Of(input), shutdown);
         return published.End == StepEnd.Done
             ? RunOutcomes.Completed(input.RunId, published)
             : RunOutcomes.Ended(input.RunId, published.End, epoch: 0, input.Epochs);

@@ -65,7 +65,13 @@ public sealed record ProgressResponse(
 /// <summary>The SSE close event: the run ended (or none was running) with this status.</summary>
 public sealed record CloseEvent(
     [property: JsonPropertyName("event")] string Event,
-    [property: JsonPropertyName("reason")] string Reason);
+    [property: JsonPropertyName("reason")] string Reason)
+{
+    /// <summary>How the run ended, in plain words (why a finished run's model is not served, for one).</summary>
+    [JsonPropertyName("message")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Message { get; init; }
+}
 
 /// <summary>
 /// A run's status in the shape of a Durable Functions instance status: what the Azure app's
@@ -95,7 +101,7 @@ public sealed record RunStatusResponse(
             finished ? "Completed" : "Running",
             run.Input,
             new RunCustomStatus(finished ? run.Status.ToContractName() : progress.Stage, progress.EpochsDone, run.MaxEpochs, progress.LastEpochAccuracy),
-            finished ? new RunOutcome(run.RunId, run.Status, run.Message, run.Accuracy, run.ModelVersion) : null,
+            finished ? RunOutcomes.FromRun(run) : null,
             run.CreatedTime,
             run.LastUpdatedTime);
     }

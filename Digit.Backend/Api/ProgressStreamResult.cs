@@ -47,10 +47,11 @@ public sealed class ProgressStreamResult(IRunStore runs, LastKnownProgress lastK
                     }
                     else
                     {
-                        var status = await runs.GetStatusAsync(cancellationToken);
+                        var latest = await runs.GetLatestRunAsync(cancellationToken);
+                        var status = latest?.Status ?? TrainingStatus.NotStarted;
                         if (status != TrainingStatus.InProgress)
                         {
-                            await WriteEventAsync(response, new CloseEvent("close", status.ToContractName()), cancellationToken);
+                            await WriteEventAsync(response, new CloseEvent("close", status.ToContractName()) { Message = latest?.Message }, cancellationToken);
                             return;
                         }
                     }

@@ -11,7 +11,12 @@ public static class RunOutcomes
         TrainingStatus.Completed,
         published.Served ? $"Published model {published.Version}." : $"Stored model {published.Version} but kept the served model: {published.KeptReason}",
         published.Accuracy,
-        published.Version);
+        published.Version)
+    {
+        DrawingsAccuracy = published.DrawingsAccuracy,
+        Corrections = published.Corrections,
+        Served = published.Served,
+    };
 
     /// <summary>A step ended early during epoch <paramref name="epoch"/> (0 for publishing).</summary>
     public static RunOutcome Ended(string runId, StepEnd end, int epoch, int epochs) => new(
@@ -27,5 +32,20 @@ public static class RunOutcomes
     public static RunOutcome Failed(string runId, string message) => new(runId, TrainingStatus.Error, message);
 
     /// <summary>The run's end as the run store records it.</summary>
-    public static RunEnd ToRunEnd(this RunOutcome outcome) => new(outcome.Status, outcome.Message, outcome.Accuracy, outcome.ModelVersion);
+    public static RunEnd ToRunEnd(this RunOutcome outcome) => new(outcome.Status, outcome.Message, outcome.Accuracy, outcome.ModelVersion)
+    {
+        Published = outcome.Served is { } served ? new PublishedModel(outcome.DrawingsAccuracy, outcome.Corrections ?? 0, served) : null,
+    };
+
+    /// <summary>The outcome of a run as the run store recorded its end.</summary>
+    public static RunOutcome FromRun(TrainingRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return new RunOutcome(run.RunId, run.Status, run.Message, run.Accuracy, run.ModelVersion)
+        {
+            DrawingsAccuracy = run.Published?.DrawingsAccuracy,
+            Corrections = run.Published?.Corrections,
+            Served = run.Published?.Served,
+        };
+    }
 }

@@ -26,6 +26,9 @@ public interface IRunStore
     /// <summary>The active run's progress, or null when no run is active.</summary>
     Task<TrainingProgress?> GetProgressAsync(CancellationToken cancellationToken);
 
+    /// <summary>The latest run (active or finished), or null when there was none.</summary>
+    Task<TrainingRun?> GetLatestRunAsync(CancellationToken cancellationToken);
+
     /// <summary>A run by id (active or finished), or null when unknown.</summary>
     Task<TrainingRun?> GetRunAsync(string runId, CancellationToken cancellationToken);
 

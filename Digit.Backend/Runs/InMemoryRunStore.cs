@@ -62,6 +62,15 @@ public sealed class InMemoryRunStore(TimeProvider time, ILogger<InMemoryRunStore
     }
 
     /// <inheritdoc />
+    public Task<TrainingRun?> GetLatestRunAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_lastRunId is null ? null : (TrainingRun?)_runs[_lastRunId]);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<TrainingProgress?> GetProgressAsync(CancellationToken cancellationToken)
     {
         lock (_lock)
@@ -172,6 +181,7 @@ public sealed class InMemoryRunStore(TimeProvider time, ILogger<InMemoryRunStore
             Message = end.Message,
             Accuracy = end.Accuracy,
             ModelVersion = end.ModelVersion,
+            Published = end.Published,
         };
         _activeRunId = null;
     }

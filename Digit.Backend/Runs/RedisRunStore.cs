@@ -55,7 +55,7 @@ public sealed class RedisRunStore : IRunStore
         return active
         """;
 
-    // KEYS: active, lease, run. ARGV: runId, status, now, message, accuracy, modelVersion ('' for none).
+    // KEYS: active, lease, run. ARGV: runId, status, now, message, accuracy, modelVersion, published model JSON ('' for none).
     private const string FinishScript = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
         redis.call('DEL', KEYS[1], KEYS[2])
@@ -63,6 +63,7 @@ public sealed class RedisRunStore : IRunStore
         if ARGV[4] ~= '' then redis.call('HSET', KEYS[3], 'message', ARGV[4]) end
         if ARGV[5] ~= '' then redis.call('HSET', KEYS[3], 'accuracy', ARGV[5]) end
         if ARGV[6] ~= '' then redis.call('HSET', KEYS[3], 'model_version', ARGV[6]) end
+        if ARGV[7] ~= '' then redis.call('HSET', KEYS[3], 'published', ARGV[7]) end
         return 1
         """;
 
@@ -163,6 +164,14 @@ public sealed class RedisRunStore : IRunStore
     }
 
     /// <inheritdoc />
+    public async Task<TrainingRun?> GetLatestRunAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        string? lastRunId = await CallAsync(() => Database.StringGetAsync(_lastKey));
+        return lastRunId is null ? null : await GetRunAsync(lastRunId, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<TrainingRun?> GetRunAsync(string runId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runId);
@@ -216,6 +225,7 @@ public sealed class RedisRunStore : IRunStore
                 end.Message ?? string.Empty,
                 end.Accuracy is { } accuracy ? accuracy.ToString("R", CultureInfo.InvariantCulture) : string.Empty,
                 end.ModelVersion ?? string.Empty,
+                end.Published is { } published ? JsonSerializer.Serialize(published) : string.Empty,
             ])) == 1;
         if (finished)
         {
@@ -282,6 +292,9 @@ public sealed class RedisRunStore : IRunStore
             fields.TryGetValue("progress", out var progress) ? ParseProgress(progress) : null,
             Text("message"),
             Text("accuracy") is { } accuracy ? double.Parse(accuracy, CultureInfo.InvariantCulture) : null,
-            Text("model_version"));
+            Text("model_version"))
+        {
+            Published = Text("published") is { } published ? JsonSerializer.Deserialize<PublishedModel>(published) : null,
+        };
     }
 }

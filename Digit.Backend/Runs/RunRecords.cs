@@ -13,7 +13,19 @@ public sealed record RetrainInput(
     [property: JsonPropertyName("batchSize")] int BatchSize,
     [property: JsonPropertyName("seed")] int Seed,
     [property: JsonPropertyName("recipe")] string Recipe = "fast",
-    [property: JsonPropertyName("augment")] bool Augment = false);
+    [property: JsonPropertyName("augment")] bool Augment = false)
+{
+    /// <summary>
+    /// The run trains on the training share of the corrections received up to this instant (null: none), so every
+    /// epoch, and a retried one, sees the same corrections however many arrive meanwhile.
+    /// </summary>
+    [JsonPropertyName("correctionsUntil")]
+    public DateTimeOffset? CorrectionsUntil { get; init; }
+
+    /// <summary>How many corrections the run trains on, as counted when it began.</summary>
+    [JsonPropertyName("corrections")]
+    public int Corrections { get; init; }
+}
 
 /// <summary>What a run is doing, as its worker last reported it.</summary>
 public static class RunStages
@@ -42,7 +54,17 @@ public sealed record TrainingProgress(
 }
 
 /// <summary>How a run ended: its final status, a sentence for the user, and the published model when there is one.</summary>
-public sealed record RunEnd(TrainingStatus Status, string? Message, double? Accuracy = null, string? ModelVersion = null);
+public sealed record RunEnd(TrainingStatus Status, string? Message, double? Accuracy = null, string? ModelVersion = null)
+{
+    /// <summary>What a run that got as far as publishing found out about its model.</summary>
+    public PublishedModel? Published { get; init; }
+}
+
+/// <summary>
+/// What a run that published learnt about its model: its accuracy on the seeded synthetic canvas drawings, the
+/// corrections it trained on, and whether it is served (false when the publish rule kept the served model).
+/// </summary>
+public sealed record PublishedModel(double? DrawingsAccuracy, int Corrections, bool Served);
 
 /// <summary>Everything known about one run: enough to answer a Durable-style status query.</summary>
 public sealed record TrainingRun(
@@ -55,6 +77,9 @@ public sealed record TrainingRun(
     double? Accuracy,
     string? ModelVersion)
 {
+    /// <summary>What the run found out about its model, when it got as far as publishing.</summary>
+    public PublishedModel? Published { get; init; }
+
     /// <summary>The run's id.</summary>
     public string RunId => Input.RunId;
 

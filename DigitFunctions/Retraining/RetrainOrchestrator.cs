@@ -76,7 +76,7 @@ public static class RetrainOrchestrator
             progress = progress with { Stage = RunStages.Publishing };
             context.SetCustomStatus(progress);
             var published = await context.CallActivityAsync<PublishOutcome>(
-                nameof(RetrainActivities.PublishModel), new PublishRequest(input.RunId, input.Epochs), activities);
+                nameof(RetrainActivities.PublishModel), PublishRequest.Of(input), activities);
             return published.End == StepEnd.Done
                 ? RunOutcomes.Completed(input.RunId, published)
                 : RunOutcomes.Ended(input.RunId, published.End, epoch: 0, input.Epochs);

@@ -30,17 +30,20 @@ public sealed class EpochTrainer
     /// <summary>
     /// Trains the epoch after <paramref name="from"/>. Cancellation is checked before every batch; a cancelled
     /// epoch returns within one batch with <see cref="EpochReport.Stopped"/> set and <paramref name="from"/> unchanged
-    /// as its checkpoint (null when it was the first epoch).
+    /// as its checkpoint (null when it was the first epoch). Every batch of MNIST images is joined by
+    /// <see cref="TrainingOptions.CorrectionsPerBatch"/> of <paramref name="corrections"/>, drawn in a seeded order
+    /// that goes round them again and again; progress and the schedule count MNIST batches, as without corrections.
     /// </summary>
     public EpochResult TrainEpoch(
         MnistSet train,
         TrainingCheckpoint? from,
         IProgress<EpochProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        MnistSet? corrections = null)
     {
         try
         {
-            return Train(train, from, progress, cancellationToken);
+            return Train(train, corrections, from, progress, cancellationToken);
         }
         finally
         {
@@ -49,7 +52,7 @@ public sealed class EpochTrainer
         }
     }
 
-    private EpochResult Train(MnistSet train, TrainingCheckpoint? from, IProgress<EpochProgress>? progress, CancellationToken cancellationToken)
+    private EpochResult Train(MnistSet train, MnistSet? corrections, TrainingCheckpoint? from, IProgress<EpochProgress>? progress, CancellationToken cancellationToken)
     {
         TorchRuntime.UseThreads(_options.EffectiveThreads);
         var epoch = (from?.EpochsCompleted ?? 0) + 1;
@@ -71,16 +74,18 @@ public sealed class EpochTrainer
         using var targets = torch.tensor(train.Labels).to_type(ScalarType.Int64);
         using var order = torch.tensor(Shuffle(train.Count, EpochSeed(seed, epoch)));
         var batches = (train.Count + _options.BatchSize - 1) / _options.BatchSize;
+        using var extra = CorrectionBatches.Create(corrections, _options.CorrectionsPerBatch(corrections?.Count ?? 0), EpochSeed(seed, epoch) ^ CorrectionSeedSalt);
         var clock = Stopwatch.StartNew();
         double lossSum = 0;
         long correct = 0;
+        long total = 0;
         var seen = 0;
 
         for (var b = 0; b < batches; b++)
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                var partial = new EpochReport(epoch, Average(lossSum, seen), Fraction(correct, seen), seen, clock.Elapsed, Stopped: true);
+                var partial = new EpochReport(epoch, Average(lossSum, total), Fraction(correct, total), seen, clock.Elapsed, Stopped: true);
                 return new EpochResult(from, partial);
             }
 
@@ -89,18 +94,24 @@ public sealed class EpochTrainer
             using (var scope = torch.NewDisposeScope())
             {
                 var indices = order.narrow(0, (long)b * _options.BatchSize, count);
-                var input = images.index_select(0, indices).to_type(ScalarType.Float32).div_(255f);
+                var input = images.index_select(0, indices);
+                var target = targets.index_select(0, indices);
+                if (extra is not null)
+                {
+                    (input, target) = extra.Join(input, target, b);
+                }
+                input = input.to_type(ScalarType.Float32).div_(255f);
                 if (_options.Augmentation is { } augmentation)
                 {
                     input = BatchAugmenter.Apply(input, augmentation);
                 }
-                var target = targets.index_select(0, indices);
                 optimizer.zero_grad();
                 var logits = model.call(input);
                 var loss = torch.nn.functional.cross_entropy(logits, target, label_smoothing: _options.LabelSmoothing);
                 loss.backward();
                 optimizer.step();
-                lossSum += loss.item<float>() * count;
+                lossSum += loss.item<float>() * target.shape[0];
+                total += target.shape[0];
                 correct += logits.argmax(1).eq(target).sum().item<long>();
             }
             step++;
@@ -109,11 +120,11 @@ public sealed class EpochTrainer
             if (progress is not null && ((b + 1) % _options.ProgressEveryBatches == 0 || b + 1 == batches))
             {
                 var elapsed = clock.Elapsed.TotalSeconds;
-                progress.Report(new EpochProgress(epoch, 100.0 * seen / train.Count, Average(lossSum, seen), Fraction(correct, seen), seen, elapsed > 0 ? seen / elapsed : 0));
+                progress.Report(new EpochProgress(epoch, 100.0 * seen / train.Count, Average(lossSum, total), Fraction(correct, total), seen, elapsed > 0 ? seen / elapsed : 0));
             }
         }
 
-        var report = new EpochReport(epoch, Average(lossSum, seen), Fraction(correct, seen), seen, clock.Elapsed, Stopped: false);
+        var report = new EpochReport(epoch, Average(lossSum, total), Fraction(correct, total), seen, clock.Elapsed, Stopped: false);
         return new EpochResult(TrainingCheckpoint.Capture(model, optimizer, step, totalSteps, seed, report), report);
     }
 
@@ -125,17 +136,20 @@ public sealed class EpochTrainer
         }
     }
 
-    private static long[] Shuffle(int count, int seed)
+    internal static long[] Shuffle(int count, int seed)
     {
         var order = Enumerable.Range(0, count).Select(i => (long)i).ToArray();
         new Random(seed).Shuffle(order);
         return order;
     }
 
+    // Corrections are drawn in an order of their own, so adding them leaves the MNIST shuffle as it was.
+    private const int CorrectionSeedSalt = 0x5EED_C0DE;
+
     // Deterministic across processes (HashCode is randomised per process, so it cannot be used here).
     private static int EpochSeed(int seed, int epoch) => (int)(((long)seed * 1_000_003 + epoch) & int.MaxValue);
 
-    private static double Average(double sum, int count) => count > 0 ? sum / count : 0;
+    private static double Average(double sum, long count) => count > 0 ? sum / count : 0;
 
-    private static double Fraction(long part, int whole) => whole > 0 ? (double)part / whole : 0;
+    private static double Fraction(long part, long whole) => whole > 0 ? (double)part / whole : 0;
 }

@@ -29,6 +29,12 @@ public sealed record TrainingOptions
     /// </summary>
     public AugmentationOptions? Augmentation { get; init; }
 
+    /// <summary>
+    /// Share of each batch drawn from people's corrections when a run has some (at most one of each correction a
+    /// batch): they are few next to MNIST's 60,000, so they are sampled again every batch rather than once an epoch.
+    /// </summary>
+    public double CorrectionShare { get; init; } = 0.125;
+
     /// <summary>Seed of the initial weights, the shuffle, dropout and augmentation.</summary>
     public int Seed { get; init; } = 42;
 
@@ -57,6 +63,10 @@ public sealed record TrainingOptions
         _ => throw new ArgumentOutOfRangeException(nameof(recipe), recipe, "Unknown recipe."),
     };
 
+    /// <summary>Corrections added to each batch when the run has <paramref name="corrections"/> of them.</summary>
+    public int CorrectionsPerBatch(int corrections) =>
+        corrections <= 0 || CorrectionShare == 0 ? 0 : Math.Min(corrections, Math.Max(1, (int)Math.Round(BatchSize * CorrectionShare)));
+
     /// <summary>Optimizer steps of the whole run on a training set of <paramref name="samples"/> images.</summary>
     public long TotalSteps(int samples) => (long)Epochs * ((samples + BatchSize - 1) / BatchSize);
 
@@ -68,6 +78,7 @@ public sealed record TrainingOptions
         ArgumentNullException.ThrowIfNull(Schedule);
         Schedule.Validate();
         Augmentation?.Validate();
+        if (CorrectionShare is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(CorrectionShare), CorrectionShare, "Take 0 up to (not including) 1 of each batch from corrections.");
         if (LabelSmoothing is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, "Smooth labels by 0 up to (not including) 1.");
         if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Use 0 for every core, or a positive count.");
         if (ProgressEveryBatches < 1) throw new ArgumentOutOfRangeException(nameof(ProgressEveryBatches), ProgressEveryBatches, "Report every one batch or more.");

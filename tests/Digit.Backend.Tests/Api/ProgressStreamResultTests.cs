@@ -134,7 +134,9 @@ public sealed class ProgressStreamResultTests
     {
         protected InMemoryRunStore Store => store;
 
-        public abstract Task<TrainingStatus> GetStatusAsync(CancellationToken cancellationToken);
+        public abstract Task<TrainingRun?> GetLatestRunAsync(CancellationToken cancellationToken);
+
+        public Task<TrainingStatus> GetStatusAsync(CancellationToken cancellationToken) => store.GetStatusAsync(cancellationToken);
 
         public abstract Task<TrainingProgress?> GetProgressAsync(CancellationToken cancellationToken);
 
@@ -162,7 +164,7 @@ public sealed class ProgressStreamResultTests
 
         private T Up<T>(T value) => Down ? throw new RunStoreUnavailableException("Redis is down.") : value;
 
-        public override async Task<TrainingStatus> GetStatusAsync(CancellationToken cancellationToken) => Up(await Store.GetStatusAsync(cancellationToken));
+        public override async Task<TrainingRun?> GetLatestRunAsync(CancellationToken cancellationToken) => Up(await Store.GetLatestRunAsync(cancellationToken));
 
         public override async Task<TrainingProgress?> GetProgressAsync(CancellationToken cancellationToken) => Up(await Store.GetProgressAsync(cancellationToken));
     }
@@ -175,8 +177,8 @@ public sealed class ProgressStreamResultTests
     {
         private int _reads;
 
-        public override async Task<TrainingStatus> GetStatusAsync(CancellationToken cancellationToken) =>
-            await AfterReadAsync(await Store.GetStatusAsync(cancellationToken));
+        public override async Task<TrainingRun?> GetLatestRunAsync(CancellationToken cancellationToken) =>
+            await AfterReadAsync(await Store.GetLatestRunAsync(cancellationToken));
 
         public override async Task<TrainingProgress?> GetProgressAsync(CancellationToken cancellationToken) =>
             await AfterReadAsync(await Store.GetProgressAsync(cancellationToken));

@@ -182,4 +182,65 @@ public sealed class EpochTrainerTests(MnistFixture mnist)
         return model.parameters().Concat(model.buffers().Where(b => b.dtype == ScalarType.Float32))
             .SelectMany(p => p.data<float>().ToArray()).ToArray();
     }
+
+    [Fact]
+    public void TrainEpoch_WithCorrections_ResumesExactlyAndDiffersFromARunWithout()
+    {
+        var train = Subset(640);
+        var corrections = mnist.Data.Test.Take(24);
+        var trainer = new EpochTrainer(SmallRunOf(TrainingRecipe.Fast, augment: true));
+
+        var straight1 = trainer.TrainEpoch(train, null, null, CancellationToken.None, corrections);
+        var straight2 = trainer.TrainEpoch(train, straight1.Checkpoint, null, CancellationToken.None, corrections);
+        var resumed = trainer.TrainEpoch(train, TrainingCheckpoint.FromBytes(straight1.Checkpoint!.ToBytes()), null, CancellationToken.None, corrections);
+        var without = trainer.TrainEpoch(train, null, null, CancellationToken.None);
+
+        Assert.Equal(State(straight2.Checkpoint!), State(resumed.Checkpoint!));
+        Assert.NotEqual(State(straight1.Checkpoint!), State(without.Checkpoint!));
+        // The schedule counts MNIST batches only: corrections make batches larger, not more.
+        Assert.Equal(without.Checkpoint!.Step, straight1.Checkpoint.Step);
+        Assert.Equal(640, straight1.Report.Samples);
+    }
+
+    [Fact]
+    public void TrainEpoch_WithCorrectionsOfAStyleMnistLacks_LearnsToReadThatStyle()
+    {
+        // Upside-down digits: a way of writing MNIST never shows. 200 of them teach it; others of the style are read.
+        var train = Subset(6000);
+        var upsideDown = UpsideDown(mnist.Data.Test.Take(1200));
+        var taught = upsideDown.Take(200);
+        var unseen = new MnistSet(upsideDown.Pixels[(1000 * 784)..], upsideDown.Labels[1000..]);
+        var options = TrainingOptions.For(TrainingRecipe.Fast) with { Epochs = 2, Seed = 3, Threads = 2 };
+
+        var without = Accuracy(TrainTwice(new EpochTrainer(options), train, null), unseen);
+        var with = Accuracy(TrainTwice(new EpochTrainer(options), train, taught), unseen);
+
+        Assert.True(with > without + 0.2, $"upside-down digits read {with:P1} after training on 200 of them, {without:P1} without");
+    }
+
+    private static TrainingCheckpoint TrainTwice(EpochTrainer trainer, MnistSet train, MnistSet? corrections)
+    {
+        var first = trainer.TrainEpoch(train, null, null, CancellationToken.None, corrections);
+        return trainer.TrainEpoch(train, first.Checkpoint, null, CancellationToken.None, corrections).Checkpoint!;
+    }
+
+    private static double Accuracy(TrainingCheckpoint checkpoint, MnistSet set)
+    {
+        using var model = checkpoint.RestoreModel();
+        return ModelEvaluator.Accuracy(model, set);
+    }
+
+    private static MnistSet UpsideDown(MnistSet set)
+    {
+        var pixels = new byte[set.Pixels.Length];
+        for (var i = 0; i < set.Count; i++)
+        {
+            var image = set.Image(i);
+            for (var p = 0; p < 784; p++)
+            {
+                pixels[i * 784 + p] = image[783 - p];
+            }
+        }
+        return new MnistSet(pixels, set.Labels);
+    }
 }
