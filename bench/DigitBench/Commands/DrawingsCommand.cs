@@ -4,13 +4,14 @@ using Digit.Bench.Support;
 using Digit.Inference.Drawing;
 using Digit.Inference.Prediction;
 using Digit.Training.Data;
+using Digit.Training.Evaluation;
 
 namespace Digit.Bench.Commands;
 
 /// <summary>
 /// `drawings`: accuracy on the 10,000 MNIST test digits redrawn the way users draw on a 280×280 canvas and
-/// downsized the way the frontend does, (1) fed to the model as the old service did (plain resize) and (2)
-/// through our decoding and preprocessing; plus the raw canvas through our preprocessing.
+/// downsized the way the frontend does (<see cref="DrawingsSet"/>), (1) fed to the model as the old service did
+/// (plain resize) and (2) through our decoding and preprocessing; plus the raw canvas through our preprocessing.
 /// </summary>
 internal static class DrawingsCommand
 {
@@ -23,7 +24,7 @@ internal static class DrawingsCommand
         var model = CommonOptions.Model();
         var baseline = CommonOptions.Baseline();
         var seed = CommonOptions.Seed();
-        var count = new Option<int>("--count") { Description = "Test digits to use (the first N)", DefaultValueFactory = _ => 10_000 };
+        var count = new Option<int>("--count") { Description = "Drawings to make, of test digits spread evenly over the set", DefaultValueFactory = _ => 10_000 };
         var command = new Command("drawings", "Accuracy on canvas-like drawings: plain resize vs our preprocessing; the baseline model, then the model") { mnist, model, baseline, seed, count };
         command.SetAction(result =>
         {
@@ -43,31 +44,31 @@ internal static class DrawingsCommand
     /// <summary>Prints the figures of one model; returns its accuracy through the frontend's 28×28 picture and our preprocessing.</summary>
     private static double Run(string mnistFolder, string modelPath, int seed, int count)
     {
-        var test = MnistFiles.LoadTest(mnistFolder).Take(count);
+        var all = MnistFiles.LoadTest(mnistFolder);
         using var model = new InProcessModel(modelPath);
-        var random = new Random(seed);
-        var styles = Enumerable.Range(0, test.Count).Select(i => CanvasDrawings.RandomStyle(test.Image(i), random)).ToArray();
-        var tally = new Tally();
         var clock = Stopwatch.StartNew();
+        var drawings = DrawingsSet.Create(all, count, seed);
+        var built = clock.Elapsed;
+        var plan = DrawingsSet.Plan(all, count, seed);
+        var tally = new Tally();
 
-        Parallel.For(0, test.Count, i =>
+        Parallel.For(0, drawings.Count, i =>
         {
-            var digit = test.Image(i);
-            var label = test.Labels[i];
-            var style = styles[i];
+            var (source, style) = plan[i];
+            var digit = all.Image(source);
+            var label = drawings.Labels[i];
             var groups = Groups(style);
 
-            tally.Count("MNIST 28×28 as is (the model's own test)", [], model.Predictor.Predict(test.Scaled(i, 1)).Digit == label);
+            tally.Count("MNIST 28×28 as is (the model's own test)", [], model.Predictor.Predict(all.Scaled(source, 1)).Digit == label);
+            tally.Count(Targeted, groups, model.Predictor.Predict(drawings.Scaled(i, 1)).Digit == label);
 
             var coverage = CanvasDrawings.Render(digit, style);
             var frontend = CanvasDrawings.FrontendImage(coverage, style.Transparent);
-            tally.Count("(1) frontend 28×28, plain resize", groups, model.Predictor.Predict(CanvasDrawings.PlainResize(frontend)).Digit == label);
-            var frontendPng = Png.GreyAlpha(frontend, CanvasDrawings.Side, CanvasDrawings.Side);
-            tally.Count(Targeted, groups, Ours(model.Predictor, frontendPng) == label);
-            tally.Count("(3) raw 280×280 canvas, our preprocessing", groups, Ours(model.Predictor, CanvasDrawings.CanvasPng(coverage, style.Transparent)) == label);
+            tally.Count("(1) frontend 28×28, plain resize", groups, model.Predictor.Predict(CanvasPictures.PlainResize(frontend)).Digit == label);
+            tally.Count("(3) raw 280×280 canvas, our preprocessing", groups, Ours(model.Predictor, CanvasPictures.CanvasPng(coverage, style.Transparent)) == label);
         });
 
-        Console.WriteLine($"{test.Count:N0} MNIST test digits, seed {seed}, model {modelPath}; {clock.Elapsed.TotalSeconds:F0} s");
+        Console.WriteLine($"{drawings.Count:N0} MNIST test digits, seed {seed}, model {modelPath}; set built in {built.TotalSeconds:F1} s, all in {clock.Elapsed.TotalSeconds:F0} s");
         Console.WriteLine("canvas: ink 35–90% of 280 px tall, anywhere (8 px margin), pen edge at 0.08–0.45 of MNIST intensity, 30% widened by a pixel (bold), half on transparent");
         var table = new FigureTable($"drawings: accuracy of {Path.GetFileName(modelPath)}");
         var result = 0.0;

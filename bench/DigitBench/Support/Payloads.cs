@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Digit.Training.Data;
+using Digit.Training.Evaluation;
 
 namespace Digit.Bench.Support;
 
@@ -14,7 +15,7 @@ internal static class Payloads
     {
         var digit = set.Image(index);
         var coverage = CanvasDrawings.Render(digit, CanvasDrawings.CentredLarge(digit));
-        return Png.DataUrl(CanvasDrawings.CanvasPng(coverage, transparent: false));
+        return Png.DataUrl(CanvasPictures.CanvasPng(coverage, transparent: false));
     }
 
     /// <summary>The JSON body of POST /api/drawing/.</summary>

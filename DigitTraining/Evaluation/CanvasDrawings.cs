@@ -1,22 +1,17 @@
-namespace Digit.Bench.Support;
-
-/// <summary>How a user drew one digit on the canvas.</summary>
-/// <param name="InkHeight">Height of the digit's ink on the canvas, in pixels.</param>
-/// <param name="Threshold">Source intensity (0..1) where the pen's edge lies: lower draws thicker strokes.</param>
-/// <param name="Bold">Whether the strokes are widened by one MNIST pixel first (a fat marker).</param>
-/// <param name="Left">Left edge of the ink, in canvas pixels.</param>
-/// <param name="Top">Top edge of the ink, in canvas pixels.</param>
-/// <param name="Transparent">Black ink on a transparent canvas instead of on white.</param>
-internal sealed record CanvasStyle(double InkHeight, double Threshold, bool Bold, double Left, double Top, bool Transparent);
+namespace Digit.Training.Evaluation;
 
 /// <summary>
 /// Redraws MNIST digits the way a user draws on a browser canvas (solid anti-aliased pen, any size and place),
 /// and downsizes them the way the frontend in use does.
 /// </summary>
-internal static class CanvasDrawings
+public static class CanvasDrawings
 {
+    /// <summary>Width and height of the frontend's canvas, in pixels.</summary>
     public const int CanvasSide = 280;
+
+    /// <summary>Width and height of the picture the frontend sends, in pixels.</summary>
     public const int Side = 28;
+
     private const double EdgeSoftness = 0.15;
 
     /// <summary>A random style within what users do: 35–90% of the canvas tall, anywhere, thin to fat strokes.</summary>
@@ -76,19 +71,6 @@ internal static class CanvasDrawings
         return coverage;
     }
 
-    /// <summary>The canvas as a PNG: black ink on white, or black ink on transparent.</summary>
-    public static byte[] CanvasPng(float[] coverage, bool transparent)
-    {
-        var greyAlpha = new byte[coverage.Length * 2];
-        for (var i = 0; i < coverage.Length; i++)
-        {
-            var ink = ToByte(coverage[i]);
-            greyAlpha[i * 2] = transparent ? (byte)0 : (byte)(255 - ink);
-            greyAlpha[i * 2 + 1] = transparent ? ink : (byte)255;
-        }
-        return Png.GreyAlpha(greyAlpha, CanvasSide, CanvasSide);
-    }
-
     /// <summary>
     /// What the frontend sends for the canvas: halved three times with smoothing (280→140→70→35), scaled to
     /// 28×28 bilinearly, then each colour inverted (alpha kept). Grey+alpha, two bytes a pixel. Browsers
@@ -122,20 +104,6 @@ internal static class CanvasDrawings
             greyAlpha[i * 2 + 1] = transparent ? ink : (byte)255;
         }
         return greyAlpha;
-    }
-
-    /// <summary>
-    /// What the old service fed the model: the picture converted to grey (alpha dropped), resized to 28×28,
-    /// divided by 255. The frontend's picture is already 28×28.
-    /// </summary>
-    public static float[] PlainResize(byte[] greyAlpha28)
-    {
-        var input = new float[Side * Side];
-        for (var i = 0; i < input.Length; i++)
-        {
-            input[i] = greyAlpha28[i * 2] / 255f;
-        }
-        return input;
     }
 
     private static float[] Halve(float[] values, int side)
@@ -195,7 +163,8 @@ internal static class CanvasDrawings
 
     private static float Quantize(double value) => ToByte(value) / 255f;
 
-    private static byte ToByte(double value) => (byte)Math.Clamp(Math.Round(value * 255), 0, 255);
+    /// <summary>A coverage 0..1 as a byte 0..255, rounded.</summary>
+    public static byte ToByte(double value) => (byte)Math.Clamp(Math.Round(value * 255), 0, 255);
 
     private static (int Left, int Top, int Width, int Height) InkBox(ReadOnlySpan<byte> digit)
     {
