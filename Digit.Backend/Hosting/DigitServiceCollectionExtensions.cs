@@ -60,6 +60,9 @@ public static class DigitServiceCollectionExtensions
         services.AddSingleton<RunCoordinator>();
         services.AddSingleton<LastKnownProgress>();
         services.AddSingleton<MnistDataSource>();
+        services.AddSingleton<CorrectionSets>();
+        services.AddSingleton<DrawingsSetSource>();
+        services.AddSingleton<PublishRule>();
         services.AddSingleton<TrainingThread>();
         services.AddSingleton<TrainEpochStep>();
         services.AddSingleton<PublishModelStep>();

@@ -46,12 +46,19 @@ public sealed class RetrainOptions : ICheckedSettings
     public int Samples { get; set; }
 
     /// <summary>
-    /// The publish rule: a finished run's model is served only if its test accuracy is at most this much (a fraction)
-    /// below the served model's; otherwise it is stored but not served. Unset: always served.
+    /// The publish rule: a finished run's model is served only if it reads none of MNIST's test images, the synthetic
+    /// canvas drawings and the held-out corrections more than this much (a fraction) worse than the served model;
+    /// otherwise it is stored but not served. Unset: <see cref="DefaultMaxAccuracyDrop"/>; 1 serves every model.
     /// </summary>
     [ConfigurationKeyName("PUBLISH_MAX_ACCURACY_DROP"), Range(0.0, 1.0)]
-    [Description("serve a finished run's model only if its test accuracy is at most this fraction below the served model's (e.g. 0.002); unset = always")]
+    [Description("serve a finished run's model only if its accuracy on MNIST, on the synthetic canvas drawings and on the held-out corrections (once there are 50) is at most this fraction below the served model's; 1 = always serve")]
     public double? MaxAccuracyDrop { get; set; }
+
+    /// <summary>The publish rule's allowed drop when <see cref="MaxAccuracyDrop"/> is unset: half a point.</summary>
+    public const double DefaultMaxAccuracyDrop = 0.005;
+
+    /// <summary>The allowed drop in force.</summary>
+    public double AllowedAccuracyDrop => MaxAccuracyDrop ?? DefaultMaxAccuracyDrop;
 
     /// <summary>Folder of the four MNIST IDX files.</summary>
     [ConfigurationKeyName("MNIST_PATH"), ContentPath, Required]

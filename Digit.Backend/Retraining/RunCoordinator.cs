@@ -1,4 +1,5 @@
 using Digit.Backend.Hosting;
+using Digit.Backend.Retraining.Steps;
 using Digit.Backend.Runs;
 using Digit.Backend.Telemetry;
 using Digit.Inference.Models;
@@ -33,7 +34,9 @@ public sealed class RunCoordinator(
     IModelStore models,
     IOptions<RetrainOptions> retrain,
     IOptions<RunStateOptions> runState,
+    CorrectionSets corrections,
     TrainingMetrics metrics,
+    TimeProvider time,
     ILogger<RunCoordinator> logger)
 {
     /// <summary>The message of a run its executor ended without finishing it (a terminated orchestration).</summary>
@@ -45,7 +48,7 @@ public sealed class RunCoordinator(
     /// <summary>Begins a run with the configured settings and has <paramref name="executor"/> start it.</summary>
     public async Task<StartResult> StartAsync(IRetrainExecutor executor, CancellationToken cancellationToken)
     {
-        var input = retrain.Value.NewRun(NewRunId());
+        var input = await WithCorrectionsAsync(retrain.Value.NewRun(NewRunId()), cancellationToken);
         if (!await TryBeginAsync(input, executor, cancellationToken))
         {
             return new StartResult.AlreadyRunning();
@@ -76,6 +79,24 @@ public sealed class RunCoordinator(
             await executor.SignalStopAsync(runId, cancellationToken);
         }
         return runId;
+    }
+
+    /// <summary>
+    /// The run trains on the corrections received until now. When they cannot be read, it trains without them rather
+    /// than not at all, and says so in its input (no <c>correctionsUntil</c>).
+    /// </summary>
+    private async Task<RetrainInput> WithCorrectionsAsync(RetrainInput input, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        try
+        {
+            return input with { CorrectionsUntil = now, Corrections = await corrections.CountTrainingAsync(cancellationToken) };
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning(exception, "Run {RunId} trains without corrections: they could not be read", input.RunId);
+            return input;
+        }
     }
 
     private async Task<bool> TryBeginAsync(RetrainInput input, IRetrainExecutor executor, CancellationToken cancellationToken)

@@ -18,6 +18,7 @@ public sealed class TrainEpochStep(
     IModelStore models,
     IRunStore runs,
     MnistDataSource mnist,
+    CorrectionSets corrections,
     IOptions<RetrainOptions> retrain,
     IOptions<RunStateOptions> runState,
     TrainingMetrics metrics,
@@ -51,6 +52,7 @@ public sealed class TrainEpochStep(
     private async Task<EpochOutcome> TrainAsync(EpochRequest request, RunGuard guard)
     {
         var data = await mnist.GetAsync(guard.Token).WaitAsync(guard.Token);
+        var extra = await corrections.TrainingAsync(request.CorrectionsUntil, guard.Token);
         var checkpoint = await ReadCheckpointAsync(request, guard.Token);
         if (checkpoint is not null && checkpoint.EpochsCompleted >= request.Epoch)
         {
@@ -69,8 +71,9 @@ public sealed class TrainEpochStep(
         guard.Report(new TrainingProgress(request.MaxEpochs, 0, request.Epoch - 1, previousAccuracy));
         var progress = new SynchronousProgress<EpochProgress>(p =>
             guard.Report(new TrainingProgress(request.MaxEpochs, Math.Round(p.Percentage, 1), request.Epoch - 1, previousAccuracy)));
-        logger.LogInformation("Run {RunId}: training epoch {Epoch} of {MaxEpochs}", request.RunId, request.Epoch, request.MaxEpochs);
-        var result = await trainingThread.RunAsync(() => trainer.TrainEpoch(data.Train, checkpoint, progress, guard.Token), CancellationToken.None);
+        logger.LogInformation("Run {RunId}: training epoch {Epoch} of {MaxEpochs} with {Corrections} corrections",
+            request.RunId, request.Epoch, request.MaxEpochs, extra.Count);
+        var result = await trainingThread.RunAsync(() => trainer.TrainEpoch(data.Train, checkpoint, progress, guard.Token, extra), CancellationToken.None);
         var report = result.Report;
         if (report.Stopped || result.Checkpoint is null)
         {

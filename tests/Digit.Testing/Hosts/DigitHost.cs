@@ -28,6 +28,9 @@ public abstract class DigitHost : IAsyncLifetime
         // trains about 12,000 images a second on two cores, so an epoch lasts about 2.5 s.
         ["TRAINING_SAMPLES"] = "30000",
         ["TRAINING_EPOCHS"] = "2",
+        // A model trained on half of MNIST in seconds reads drawings worse than the shipped one, so the publish rule
+        // would keep it back; tests of the rule set their own drop.
+        ["PUBLISH_MAX_ACCURACY_DROP"] = "1",
         ["MODEL_POLL_MS"] = "100",
         ["FRONTEND_URL"] = AllowedOrigin,
         ["ADMIN_TOKEN"] = AdminToken,

@@ -108,6 +108,7 @@ public class FunctionsHost : DigitHost
             // storage, and the published app brings its shipped model and MNIST files in its own folder.
             ["TRAINING_SAMPLES"] = TestSettings("unused")["TRAINING_SAMPLES"],
             ["TRAINING_EPOCHS"] = TestSettings("unused")["TRAINING_EPOCHS"],
+            ["PUBLISH_MAX_ACCURACY_DROP"] = TestSettings("unused")["PUBLISH_MAX_ACCURACY_DROP"],
             ["FRONTEND_URL"] = AllowedOrigin,
         };
         foreach (var (name, value) in _settings)
