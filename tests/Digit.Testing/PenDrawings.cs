@@ -83,11 +83,14 @@ public static class PenDrawings
     public static string DataUrl(IEnumerable<IReadOnlyList<(double X, double Y)>> strokes) =>
         FrontendDataUrl(Coverage(strokes), transparent: false);
 
-    /// <summary>What the frontend sends for MNIST test digit <paramref name="index"/> redrawn in a random canvas style.</summary>
-    public static string OrdinaryDataUrl(MnistSet set, int index, Random random)
+    /// <summary>
+    /// What the frontend sends for MNIST test digit <paramref name="index"/> drawn as most people draw: large, in the
+    /// middle of the canvas, with a wide pen.
+    /// </summary>
+    public static string CentredDataUrl(MnistSet set, int index)
     {
         ArgumentNullException.ThrowIfNull(set);
-        var style = CanvasDrawings.RandomStyle(set.Image(index), random);
+        var style = CanvasDrawings.CentredLarge(set.Image(index));
         return FrontendDataUrl(CanvasDrawings.Render(set.Image(index), style), style.Transparent);
     }
 

@@ -36,7 +36,7 @@ public class FunctionsHost : DigitHost
     {
     }
 
-    internal FunctionsHost(IReadOnlyDictionary<string, string?> settings)
+    protected internal FunctionsHost(IReadOnlyDictionary<string, string?> settings)
     {
         _settings = settings;
     }

@@ -18,14 +18,14 @@ public sealed class PenDrawingsTests(MnistFixture mnist, ITestOutputHelper outpu
         var random = new Random(20261207);
 
         var zeros = Enumerable.Range(0, 200).Select(_ => PenDrawings.DataUrl(PenDrawings.SlashedZero(random))).ToArray();
-        var ordinary = Enumerable.Range(0, 200).Select(i => (Url: PenDrawings.OrdinaryDataUrl(mnist.Data.Test, i * 37, random), Label: mnist.Data.Test.Labels[i * 37])).ToArray();
+        var ordinary = Enumerable.Range(0, 200).Select(i => (Url: PenDrawings.CentredDataUrl(mnist.Data.Test, i * 37), Label: mnist.Data.Test.Labels[i * 37])).ToArray();
         var zerosRead = zeros.Select(url => Read(model, url)).ToArray();
         var ordinaryRight = ordinary.Count(drawing => Read(model, drawing.Url) == drawing.Label);
 
         output.WriteLine($"slashed zeros read as: {string.Join(", ", zerosRead.GroupBy(d => d).OrderByDescending(g => g.Count()).Select(g => $"{g.Key}×{g.Count()}"))}");
         output.WriteLine($"ordinary drawings read right: {ordinaryRight} of {ordinary.Length}");
         Assert.True(zerosRead.Count(digit => digit == 0) < 150, "the shipped model reads most slashed zeros right; the style teaches nothing");
-        Assert.True(ordinaryRight >= 190, $"the shipped model reads only {ordinaryRight} of 200 ordinary drawings");
+        Assert.True(ordinaryRight >= 197, $"the shipped model reads only {ordinaryRight} of 200 ordinary drawings");
     }
 
     [Fact]
