@@ -119,15 +119,22 @@ public sealed class BlobCorrectionStore : ICorrectionStore
     }
 
     /// <inheritdoc />
-    public async Task<int> CountAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken)
     {
-        var count = 0;
+        var ids = new List<string>();
         await foreach (var item in ListBlobsAsync(BlobTraits.None, cancellationToken))
         {
-            count += CorrectionIds.IsValid(item.Name[Prefix.Length..]) ? 1 : 0;
+            if (CorrectionIds.IsValid(item.Name[Prefix.Length..]))
+            {
+                ids.Add(item.Name[Prefix.Length..]);
+            }
         }
-        return count;
+        ids.Sort(StringComparer.Ordinal);
+        return ids;
     }
+
+    /// <inheritdoc />
+    public async Task<int> CountAsync(CancellationToken cancellationToken) => (await ListIdsAsync(cancellationToken)).Count;
 
     /// <inheritdoc />
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)

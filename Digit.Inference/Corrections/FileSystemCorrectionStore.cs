@@ -94,6 +94,10 @@ public sealed class FileSystemCorrectionStore : ICorrectionStore, IDisposable
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(Ids().Order(StringComparer.Ordinal).ToArray());
+
+    /// <inheritdoc />
     public Task<int> CountAsync(CancellationToken cancellationToken) => Task.FromResult(Ids().Count());
 
     /// <inheritdoc />

@@ -24,6 +24,7 @@ public abstract class CorrectionStoreContract
         var store = CreateStore();
 
         Assert.Empty(await store.ListAsync(CancellationToken.None));
+        Assert.Empty(await store.ListIdsAsync(CancellationToken.None));
         Assert.Equal(0, await store.CountAsync(CancellationToken.None));
         Assert.Null(await store.GetAsync(NewCorrection(1).Id, CancellationToken.None));
     }
@@ -109,6 +110,7 @@ public abstract class CorrectionStoreContract
             AssertSame(expected[i], listed[i]);
         }
         Assert.Equal(12, await store.CountAsync(CancellationToken.None));
+        Assert.Equal(expected.Select(correction => correction.Id), await CreateStore().ListIdsAsync(CancellationToken.None));
     }
 
     [Fact]
