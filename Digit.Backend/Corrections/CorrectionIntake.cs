@@ -26,15 +26,29 @@ public sealed record IntakeResult(IntakeOutcome Outcome, Correction? Stored, int
 /// only changes a label), a new one only while there is room. Nothing stored is ever dropped to make room.
 /// </summary>
 /// <remarks>
-/// Intakes in this process take turns, so the cap holds here exactly; instances sharing a store check it each on
-/// their own, so together they can pass it by the few corrections sent at the same moment.
+/// Counting a store of 50,000 lists every name (ten Blob pages), too much for every correction. So the last count is
+/// remembered with the corrections this process added since; the store is counted again only when that estimate is
+/// within <see cref="Slack"/> of the cap or older than <see cref="RecountAfter"/>. Other instances add meanwhile, so
+/// the slack (1 % of the cap, at least 10) covers what they can add in that time; near the cap every new correction
+/// is counted. Intakes in this process take turns, so the cap holds here exactly; instances sharing a store can pass
+/// it together by the few corrections sent at the same moment.
 /// </remarks>
-public sealed class CorrectionIntake(ICorrectionStore store, IOptions<FeedbackOptions> options, ILogger<CorrectionIntake> logger) : IDisposable
+public sealed class CorrectionIntake(ICorrectionStore store, IOptions<FeedbackOptions> options, TimeProvider time, ILogger<CorrectionIntake> logger)
+    : IDisposable
 {
+    /// <summary>How long a count is trusted (with this process's adds on top).</summary>
+    public static readonly TimeSpan RecountAfter = TimeSpan.FromMinutes(1);
+
     private readonly SemaphoreSlim _turn = new(1, 1);
+    private int? _counted;
+    private DateTimeOffset _countedAt;
+    private int _addedSince;
 
     /// <summary>The cap of stored corrections.</summary>
     public int MaxCorrections => options.Value.MaxCorrections;
+
+    /// <summary>How close to the cap an estimate must come before the store is counted for every new correction.</summary>
+    public int Slack => Math.Max(10, MaxCorrections / 100);
 
     /// <summary>Stores <paramref name="correction"/> unless it is new and the store is full.</summary>
     public async Task<IntakeResult> TakeAsync(Correction correction, CancellationToken cancellationToken)
@@ -43,9 +57,10 @@ public sealed class CorrectionIntake(ICorrectionStore store, IOptions<FeedbackOp
         await _turn.WaitAsync(cancellationToken);
         try
         {
-            if (await store.GetAsync(correction.Id, cancellationToken) is null)
+            if (await store.GetAsync(correction.Id, cancellationToken) is null && !HasRoomForSure())
             {
                 var count = await store.CountAsync(cancellationToken);
+                (_counted, _countedAt, _addedSince) = (count, time.GetUtcNow(), 0);
                 if (count >= MaxCorrections)
                 {
                     logger.LogWarning("Refused correction {Id}: the store holds {Count} corrections, the cap (FEEDBACK_MAX) is {Max}", correction.Id, count, MaxCorrections);
@@ -53,6 +68,10 @@ public sealed class CorrectionIntake(ICorrectionStore store, IOptions<FeedbackOp
                 }
             }
             var (stored, created) = await store.AddAsync(correction, cancellationToken);
+            if (created)
+            {
+                _addedSince++;
+            }
             return new IntakeResult(created ? IntakeOutcome.Created : IntakeOutcome.Repeated, stored);
         }
         finally
@@ -63,4 +82,10 @@ public sealed class CorrectionIntake(ICorrectionStore store, IOptions<FeedbackOp
 
     /// <summary>Releases the turn lock.</summary>
     public void Dispose() => _turn.Dispose();
+
+    // Deletes only lower the count, so an estimate that missed them errs on the side of counting again.
+    private bool HasRoomForSure() =>
+        _counted is { } counted
+        && time.GetUtcNow() - _countedAt < RecountAfter
+        && counted + _addedSince < MaxCorrections - Slack;
 }
