@@ -20,7 +20,7 @@ public sealed class FileSystemCorrectionStore : ICorrectionStore, IDisposable
     private const string Extension = ".json";
 
     // Reading 50,000 small files one by one leaves the disk idle between them; a few at once keep it busy.
-    private const int ParallelReads = 8;
+    private const int ParallelReads = 4;
 
     private readonly string _folder;
     private readonly ILogger<FileSystemCorrectionStore> _logger;
@@ -76,21 +76,22 @@ public sealed class FileSystemCorrectionStore : ICorrectionStore, IDisposable
             : null;
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<Correction>> ListAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Correction>> ListAsync(CancellationToken cancellationToken)
     {
         var ids = Ids().Order(StringComparer.Ordinal).ToArray();
         var read = new Correction?[ids.Length];
-        await Parallel.ForAsync(0, ids.Length, new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken }, async (i, token) =>
+        // Small files read faster synchronously, a few at once, than through async file I/O one by one.
+        Parallel.For(0, ids.Length, new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken }, i =>
         {
             // A file deleted since the listing is simply gone; an unreadable one is skipped (and logged below).
-            read[i] = await AtomicFile.ReadIfExistsAsync(PathOf(ids[i]), token) is { } json ? CorrectionJson.Parse(json) : null;
+            read[i] = ReadIfExists(PathOf(ids[i])) is { } json ? CorrectionJson.Parse(json) : null;
         });
         var unreadable = ids.Where((id, i) => read[i] is null && File.Exists(PathOf(id))).ToArray();
         if (unreadable.Length > 0)
         {
             _logger.LogWarning("Skipped {Count} unreadable correction files in {Folder}, such as {Id}", unreadable.Length, _folder, unreadable[0]);
         }
-        return read.OfType<Correction>().ToArray();
+        return Task.FromResult<IReadOnlyList<Correction>>(read.OfType<Correction>().ToArray());
     }
 
     /// <inheritdoc />
@@ -130,6 +131,18 @@ public sealed class FileSystemCorrectionStore : ICorrectionStore, IDisposable
     public void Dispose() => _adding.Dispose();
 
     private string PathOf(string id) => Path.Combine(_folder, id + Extension);
+
+    private static byte[]? ReadIfExists(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The ids of the files in the folder; temporary files and anything else are left out.</summary>
     private IEnumerable<string> Ids() => Directory.Exists(_folder)
