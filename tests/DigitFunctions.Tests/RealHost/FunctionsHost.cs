@@ -109,6 +109,8 @@ public class FunctionsHost : DigitHost
             ["TRAINING_SAMPLES"] = TestSettings("unused")["TRAINING_SAMPLES"],
             ["TRAINING_EPOCHS"] = TestSettings("unused")["TRAINING_EPOCHS"],
             ["PUBLISH_MAX_ACCURACY_DROP"] = TestSettings("unused")["PUBLISH_MAX_ACCURACY_DROP"],
+            ["FEEDBACK_RATE_PER_MINUTE"] = TestSettings("unused")["FEEDBACK_RATE_PER_MINUTE"],
+            ["FEEDBACK_BURST"] = TestSettings("unused")["FEEDBACK_BURST"],
             ["FRONTEND_URL"] = AllowedOrigin,
         };
         foreach (var (name, value) in _settings)
