@@ -65,22 +65,22 @@ param modelPollMs int = 250
 @metadata({ appSetting: 'MNIST_PATH' })
 param mnistPath string = 'data/mnist'
 
-@allowed(['fast', 'classic'])
-@description('Training recipe: fast (small batch-normalised network, one-cycle learning rate, 2 epochs) or classic (the old service\'s network and schedule, 3 epochs).')
+@allowed(['canvas', 'fast', 'classic'])
+@description('Training recipe: canvas (fast\'s network and schedule with augmented images, so its model reads people\'s drawings; 2 epochs), fast (small batch-normalised network, one-cycle learning rate, 2 epochs, no augmentation) or classic (the old service\'s network and schedule, 3 epochs).')
 @metadata({ appSetting: 'TRAINING_RECIPE' })
-param trainingRecipe string = 'fast'
+param trainingRecipe string = 'canvas'
 
 // Strings, so that empty can mean "the recipe's"; the app checks the range (1-100) at start.
-@description('Epochs of a retrain run. Empty: the recipe\'s (fast 2, classic 3).')
+@description('Epochs of a retrain run. Empty: the recipe\'s (canvas 2, fast 2, classic 3).')
 @metadata({ appSetting: 'TRAINING_EPOCHS' })
 param trainingEpochs string = ''
 
-@description('Samples per optimizer step (1-60000). Empty: the recipe\'s (fast 256, classic 128).')
+@description('Samples per optimizer step (1-60000). Empty: the recipe\'s (canvas 256, fast 256, classic 128).')
 @metadata({ appSetting: 'TRAINING_BATCH_SIZE' })
 param trainingBatchSize string = ''
 
 @allowed(['', 'true', 'false'])
-@description('Distort training images as people draw (slant, size, position, pen width). Empty: the recipe\'s (off).')
+@description('Distort training images as people draw (slant, size, position, pen width). Empty: the recipe\'s (canvas on, fast and classic off).')
 @metadata({ appSetting: 'TRAINING_AUGMENT' })
 param trainingAugment string = ''
 

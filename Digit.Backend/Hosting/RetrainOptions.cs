@@ -12,22 +12,22 @@ public sealed class RetrainOptions : ICheckedSettings
 {
     /// <summary>The training recipe, by name (see <see cref="TrainingRecipe"/>); case does not matter.</summary>
     [ConfigurationKeyName("TRAINING_RECIPE")]
-    [Description("training recipe: fast (small batch-normalised network, one-cycle learning rate, 2 epochs) or classic (the old service's network and schedule, 3 epochs)")]
-    public string Recipe { get; set; } = nameof(TrainingRecipe.Fast).ToLowerInvariant();
+    [Description("training recipe: canvas (fast's network and schedule with augmented images, so its model reads people's drawings; 2 epochs), fast (small batch-normalised network, one-cycle learning rate, 2 epochs, no augmentation) or classic (the old service's network and schedule, 3 epochs)")]
+    public string Recipe { get; set; } = TrainingOptions.DefaultRecipe.ToString().ToLowerInvariant();
 
     /// <summary>Epochs of a retrain run; unset: the recipe's.</summary>
     [ConfigurationKeyName("TRAINING_EPOCHS"), Range(1, 100)]
-    [Description("epochs of a retrain run; unset = the recipe's (fast 2, classic 3)")]
+    [Description("epochs of a retrain run; unset = the recipe's (canvas 2, fast 2, classic 3)")]
     public int? Epochs { get; set; }
 
     /// <summary>Samples per optimizer step; unset: the recipe's.</summary>
     [ConfigurationKeyName("TRAINING_BATCH_SIZE"), Range(1, 60_000)]
-    [Description("samples per optimizer step; unset = the recipe's (fast 256, classic 128)")]
+    [Description("samples per optimizer step; unset = the recipe's (canvas 256, fast 256, classic 128)")]
     public int? BatchSize { get; set; }
 
-    /// <summary>Whether training images are distorted the way people draw; unset: the recipe's (off for both).</summary>
+    /// <summary>Whether training images are distorted the way people draw; unset: the recipe's (on for canvas only).</summary>
     [ConfigurationKeyName("TRAINING_AUGMENT")]
-    [Description("distort training images as people draw (slant, size, position, pen width); unset = the recipe's (off); worth it for runs of several epochs")]
+    [Description("distort training images as people draw (slant, size, position, pen width); unset = the recipe's (canvas on, fast and classic off)")]
     public bool? Augment { get; set; }
 
     /// <summary>Seed of the weights, shuffle and dropout.</summary>
@@ -111,7 +111,7 @@ public sealed class RetrainOptions : ICheckedSettings
         };
     }
 
-    /// <summary>TRAINING_RECIPE must name a <see cref="TrainingRecipe"/> (fast or classic; case does not matter).</summary>
+    /// <summary>TRAINING_RECIPE must name a <see cref="TrainingRecipe"/> (canvas, fast or classic; case does not matter).</summary>
     public IEnumerable<string> Problems()
     {
         if (ParseRecipe(Recipe) is null)

@@ -8,7 +8,7 @@ namespace Digit.Training.Cli;
 /// <summary>The options the train and bench commands share. Unset training options take the recipe's defaults.</summary>
 internal sealed class CliOptions
 {
-    public Option<TrainingRecipe> Recipe { get; } = new("--recipe") { Description = "Recipe whose defaults apply: Fast or Classic", DefaultValueFactory = _ => TrainingRecipe.Fast };
+    public Option<TrainingRecipe> Recipe { get; } = new("--recipe") { Description = "Recipe whose defaults apply: Canvas (the default), Fast or Classic", DefaultValueFactory = _ => TrainingOptions.DefaultRecipe };
     public Option<int?> Epochs { get; } = new("--epochs") { Description = "Epochs to train (default: the recipe's)" };
     public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Samples per optimizer step (default: the recipe's)" };
     public Option<CnnArchitecture?> Architecture { get; } = new("--architecture") { Description = "Network (default: the recipe's)" };
@@ -21,6 +21,8 @@ internal sealed class CliOptions
         AllowMultipleArgumentsPerToken = true,
         Arity = new ArgumentArity(7, 7),
     };
+    public Option<bool?> KeepInkSize { get; } = new("--keep-ink-size") { Description = "With augmentation: a pen change keeps the ink's size (default: the recipe's)" };
+    public Option<double?> AugmentedShare { get; } = new("--augmented-share") { Description = "With augmentation: share of each batch distorted, 0..1 (default: the recipe's)" };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for weights, shuffle, dropout and augmentation", DefaultValueFactory = _ => new TrainingOptions().Seed };
     public Option<int> Threads { get; } = new("--threads") { Description = "libtorch threads (0 = every core)", DefaultValueFactory = _ => 0 };
     public Option<string> Mnist { get; } = new("--mnist") { Description = $"Folder of the MNIST IDX files (default: ${MnistFiles.FolderVariable} or {MnistFiles.DefaultFolder})" };
@@ -51,7 +53,22 @@ internal sealed class CliOptions
         if (result.GetValue(Augment) is { } augment) options = options with { Augmentation = augment ? new AugmentationOptions() : null };
         if (result.GetValue(AugmentationRanges) is [var rotation, var shear, var minScale, var maxScale, var shift, var minStroke, var maxStroke] && options.Augmentation is not null)
         {
-            options = options with { Augmentation = new AugmentationOptions(rotation, shear, minScale, maxScale, shift, minStroke, maxStroke) };
+            options = options with
+            {
+                Augmentation = options.Augmentation with
+                {
+                    MaxRotationDegrees = rotation, MaxShear = shear, MinScale = minScale, MaxScale = maxScale,
+                    MaxShiftPixels = shift, MinStrokeChange = minStroke, MaxStrokeChange = maxStroke,
+                },
+            };
+        }
+        if (result.GetValue(KeepInkSize) is { } keep && options.Augmentation is not null)
+        {
+            options = options with { Augmentation = options.Augmentation with { KeepInkSize = keep } };
+        }
+        if (result.GetValue(AugmentedShare) is { } share && options.Augmentation is not null)
+        {
+            options = options with { Augmentation = options.Augmentation with { Share = share } };
         }
         return options;
     }
@@ -68,6 +85,8 @@ internal sealed class CliOptions
         command.Add(LabelSmoothing);
         command.Add(Augment);
         command.Add(AugmentationRanges);
+        command.Add(KeepInkSize);
+        command.Add(AugmentedShare);
         command.Add(Seed);
         command.Add(Threads);
         command.Add(Mnist);

@@ -13,6 +13,8 @@ public static class CanvasDrawings
     public const int Side = 28;
 
     private const double EdgeSoftness = 0.15;
+    private const int Border = 8;
+    private const int PaddedSide = Side + 2 * Border;
 
     /// <summary>A random style within what users do: 35–90% of the canvas tall, anywhere, thin to fat strokes.</summary>
     public static CanvasStyle RandomStyle(ReadOnlySpan<byte> digit, Random random)
@@ -58,13 +60,23 @@ public static class CanvasDrawings
         var x1 = Math.Min(CanvasSide, (int)(style.Left + (box.Width + 2) * scale) + 1);
         var y0 = Math.Max(0, (int)(style.Top - 2 * scale));
         var y1 = Math.Min(CanvasSide, (int)(style.Top + (box.Height + 2) * scale) + 1);
+        // Source positions depend on the column or the row alone, so each is worked out once; the zero border of the
+        // padded source stands for "outside the digit" without a bounds check per sample.
+        var padded = Padded(source);
+        var columns = new (int Index, double Fraction)[x1 - x0];
+        for (var x = x0; x < x1; x++)
+        {
+            columns[x - x0] = Sample((x + 0.5 - style.Left) / scale + box.Left - 0.5);
+        }
         for (var y = y0; y < y1; y++)
         {
-            var v = (y + 0.5 - style.Top) / scale + box.Top - 0.5;
+            var (row, fy) = Sample((y + 0.5 - style.Top) / scale + box.Top - 0.5);
             for (var x = x0; x < x1; x++)
             {
-                var u = (x + 0.5 - style.Left) / scale + box.Left - 0.5;
-                var intensity = Bilinear(source, Side, Side, u, v);
+                var (column, fx) = columns[x - x0];
+                var i = row * PaddedSide + column;
+                var intensity = (1 - fy) * ((1 - fx) * padded[i] + fx * padded[i + 1])
+                    + fy * ((1 - fx) * padded[i + PaddedSide] + fx * padded[i + PaddedSide + 1]);
                 coverage[y * CanvasSide + x] = (float)Math.Clamp((intensity - style.Threshold) / EdgeSoftness + 0.5, 0, 1);
             }
         }
@@ -104,6 +116,24 @@ public static class CanvasDrawings
             greyAlpha[i * 2 + 1] = transparent ? ink : (byte)255;
         }
         return greyAlpha;
+    }
+
+    // The digit inside a zero border wider than any sample position falls outside it (at most 3 pixels).
+    private static float[] Padded(float[] source)
+    {
+        var padded = new float[PaddedSide * PaddedSide];
+        for (var y = 0; y < Side; y++)
+        {
+            source.AsSpan(y * Side, Side).CopyTo(padded.AsSpan((y + Border) * PaddedSide + Border));
+        }
+        return padded;
+    }
+
+    // The padded index of the sample before position p, and how far p lies past it.
+    private static (int Index, double Fraction) Sample(double position)
+    {
+        var floor = Math.Floor(position);
+        return (Math.Clamp((int)floor + Border, 0, PaddedSide - 2), position - floor);
     }
 
     private static float[] Halve(float[] values, int side)

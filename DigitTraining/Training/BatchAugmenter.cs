@@ -15,14 +15,39 @@ internal static class BatchAugmenter
 
     public static Tensor Apply(Tensor images, AugmentationOptions options)
     {
+        if (options.Share < 1)
+        {
+            // The batch comes shuffled, so its first images are as good a random share as any.
+            using var scope = NewDisposeScope();
+            var distorted = (long)Math.Round(options.Share * images.shape[0]);
+            var rest = images.narrow(0, distorted, images.shape[0] - distorted);
+            var result = distorted == 0 ? images.clone() : cat([Distort(images.narrow(0, 0, distorted), options), rest], 0);
+            return result.MoveToOuterDisposeScope();
+        }
+        return Distort(images, options);
+    }
+
+    private static Tensor Distort(Tensor images, AugmentationOptions options)
+    {
         using var scope = NewDisposeScope();
         var count = images.shape[0];
-        var x = ChangeStrokes(images, Uniform(count, options.MinStrokeChange, options.MaxStrokeChange).view(count, 1, 1, 1));
+        var change = Uniform(count, options.MinStrokeChange, options.MaxStrokeChange);
+        var x = ChangeStrokes(images, change.view(count, 1, 1, 1));
+        if (!options.Warps)
+        {
+            // Resampling through an identity map would cost most of the augmentation and change nothing.
+            return x.MoveToOuterDisposeScope();
+        }
 
         var angle = Uniform(count, -options.MaxRotationDegrees, options.MaxRotationDegrees) * (Math.PI / 180);
         var shear = Uniform(count, -options.MaxShear, options.MaxShear);
         // The grid maps output positions to input positions, so dividing by the scale enlarges the digit by it.
         var inverseScale = Uniform(count, options.MinScale, options.MaxScale).reciprocal();
+        if (options.KeepInkSize)
+        {
+            // A change of c pixels all round widens a 20-pixel ink box (MNIST's) by 2c: scale it by 20 / (20 + 2c).
+            inverseScale = inverseScale * (1 + change / 10);
+        }
         // Normalised coordinates span 2 over the 28 pixels.
         var shiftX = Uniform(count, -options.MaxShiftPixels, options.MaxShiftPixels) * (2.0 / Side);
         var shiftY = Uniform(count, -options.MaxShiftPixels, options.MaxShiftPixels) * (2.0 / Side);

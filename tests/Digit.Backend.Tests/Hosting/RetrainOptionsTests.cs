@@ -10,11 +10,11 @@ namespace Digit.Backend.Tests.Hosting;
 public sealed class RetrainOptionsTests
 {
     [Fact]
-    public void ToTrainingOptions_Defaults_AreTheFastRecipe()
+    public void ToTrainingOptions_Defaults_AreTheCanvasRecipe()
     {
         var options = new RetrainOptions().ToTrainingOptions();
 
-        Assert.Equal(TrainingOptions.For(TrainingRecipe.Fast) with { Seed = 42 }, options);
+        Assert.Equal(TrainingOptions.For(TrainingRecipe.Canvas) with { Seed = 42 }, options);
         Assert.Empty(new RetrainOptions().Problems());
     }
 
@@ -49,7 +49,7 @@ public sealed class RetrainOptionsTests
     {
         var problem = Assert.Single(new RetrainOptions { Recipe = recipe }.Problems());
 
-        Assert.Equal($"TRAINING_RECIPE is '{recipe}': expected one of fast, classic.", problem);
+        Assert.Equal($"TRAINING_RECIPE is '{recipe}': expected one of fast, classic, canvas.", problem);
     }
 
     [Fact]
@@ -58,6 +58,35 @@ public sealed class RetrainOptionsTests
         var run = new RetrainOptions { Recipe = " Classic ", Augment = true, Seed = 7 }.NewRun("run-1");
 
         Assert.Equal(new RetrainInput("run-1", 3, 128, 7, "classic", true), run);
+    }
+
+    [Fact]
+    public void NewRun_Defaults_AreTheCanvasRecipeAugmented()
+    {
+        var run = new RetrainOptions().NewRun("run-1");
+
+        Assert.Equal(new RetrainInput("run-1", 2, 256, 42, "canvas", true), run);
+    }
+
+    [Fact]
+    public void ForEpoch_RunBegunAsFast_TrainsAsFastAfterTheDefaultChanged()
+    {
+        // A run started before canvas became the default names fast, unaugmented: it ends as it began.
+        var run = new RetrainInput("run-1", 2, 256, 42);
+
+        var options = new RetrainOptions().ForEpoch(EpochRequest.Of(run, 2));
+
+        Assert.Equal(TrainingOptions.For(TrainingRecipe.Fast) with { Seed = 42 }, options);
+    }
+
+    [Fact]
+    public void ForEpoch_CanvasRunAugmented_UsesTheRecipesOwnAugmentation()
+    {
+        var run = new RetrainOptions { Recipe = "canvas" }.NewRun("run-1");
+
+        var options = new RetrainOptions().ForEpoch(EpochRequest.Of(run, 1));
+
+        Assert.Equal(TrainingOptions.For(TrainingRecipe.Canvas).Augmentation, options.Augmentation);
     }
 
     [Fact]

@@ -60,6 +60,43 @@ public sealed class BatchAugmenterTests(MnistFixture mnist)
     }
 
     [Fact]
+    public void Apply_KeepInkSize_ThickensStrokesWithinTheSameBox()
+    {
+        using var scope = NewDisposeScope();
+        var images = Batch(16);
+        var thicker = None with { MinStrokeChange = 2, MaxStrokeChange = 2 };
+
+        var grown = BatchAugmenter.Apply(images, thicker);
+        var kept = BatchAugmenter.Apply(images, thicker with { KeepInkSize = true });
+
+        // Two pixels of dilation widen each ink box by about four; kept, it stays about as wide as it was.
+        var (original, wide, same) = (InkWidth(images), InkWidth(grown), InkWidth(kept));
+        Assert.True(wide >= original + 3, $"dilated: {wide:F1} px wide against {original:F1}");
+        Assert.InRange(same, original - 1.5, original + 1.5);
+        Assert.True(kept.sum().item<float>() > images.sum().item<float>(), "the strokes are thicker");
+    }
+
+    [Fact]
+    public void Apply_HalfTheBatch_LeavesTheOtherHalfAsItIs()
+    {
+        using var scope = NewDisposeScope();
+        var images = Batch(16);
+
+        var result = BatchAugmenter.Apply(images, new AugmentationOptions(Share: 0.5));
+
+        Assert.Equal([16, 1, 28, 28], result.shape);
+        Assert.Equal(0f, result.narrow(0, 8, 8).sub(images.narrow(0, 8, 8)).abs().max().item<float>());
+        Assert.True(result.narrow(0, 0, 8).sub(images.narrow(0, 0, 8)).abs().max().item<float>() > 0.5f);
+    }
+
+    // The mean width, in pixels, of the columns holding ink (above a quarter of full intensity) in each image.
+    private static double InkWidth(Tensor images)
+    {
+        var columns = images.gt(0.25f).any(2).squeeze(1);
+        return columns.to_type(ScalarType.Float32).sum(1).mean().item<float>();
+    }
+
+    [Fact]
     public void Apply_InsideCallerScope_LeavesOnlyItsResult()
     {
         using var images = Batch(8);

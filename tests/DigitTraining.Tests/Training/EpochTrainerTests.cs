@@ -17,11 +17,13 @@ public sealed class EpochTrainerTests(MnistFixture mnist)
         { TrainingRecipe.Fast, false },
         { TrainingRecipe.Fast, true },
         { TrainingRecipe.Classic, false },
+        { TrainingRecipe.Canvas, false },
     };
 
     private static TrainingOptions SmallRunOf(TrainingRecipe recipe, bool augment = false)
     {
         var options = TrainingOptions.For(recipe) with { Epochs = 3, BatchSize = 64, Seed = 7, ProgressEveryBatches = 2, Threads = 2 };
+        // Canvas brings its own augmentation; the flag adds the default one to the others.
         return augment ? options with { Augmentation = new AugmentationOptions() } : options;
     }
 
