@@ -4,7 +4,8 @@ namespace Digit.Inference.Models;
 
 /// <summary>
 /// What an exported model says about itself, stored as ONNX <c>metadata_props</c>:
-/// <c>test_accuracy</c> (a fraction 0..1, absent when unknown), <c>epochs</c> and <c>trained_at</c> (ISO 8601 UTC).
+/// <c>test_accuracy</c> (a fraction 0..1, absent when unknown), <c>epochs</c>, <c>trained_at</c> (ISO 8601 UTC), <c>images</c>
+/// and <c>drawings_accuracy</c> (a fraction 0..1 on the seeded synthetic canvas drawings, absent when unknown).
 /// Read it back from ONNX Runtime with <see cref="FromMetadata"/> on <c>InferenceSession.ModelMetadata.CustomMetadataMap</c>.
 /// </summary>
 public sealed record OnnxModelInfo
@@ -21,6 +22,9 @@ public sealed record OnnxModelInfo
     /// <summary>The metadata key of <see cref="Images"/>.</summary>
     public const string ImagesKey = "images";
 
+    /// <summary>The metadata key of <see cref="DrawingsAccuracy"/>.</summary>
+    public const string DrawingsAccuracyKey = "drawings_accuracy";
+
     /// <summary>What a model says about itself; <paramref name="images"/> is the training images per epoch, when known.</summary>
     public OnnxModelInfo(double? testAccuracy, int epochs, DateTimeOffset trainedAt, int? images = null)
     {
@@ -34,6 +38,9 @@ public sealed record OnnxModelInfo
         TrainedAt = trainedAt;
         Images = images;
     }
+
+    /// <summary>Fraction of the seeded synthetic canvas drawings classified correctly, or null when it was not measured.</summary>
+    public double? DrawingsAccuracy { get; init; }
 
     /// <summary>Training images per epoch, or null when not recorded.</summary>
     public int? Images { get; }
@@ -63,6 +70,10 @@ public sealed record OnnxModelInfo
         {
             metadata[ImagesKey] = images.ToString(CultureInfo.InvariantCulture);
         }
+        if (DrawingsAccuracy is { } drawings)
+        {
+            metadata[DrawingsAccuracyKey] = drawings.ToString("R", CultureInfo.InvariantCulture);
+        }
         return metadata;
     }
 
@@ -79,9 +90,16 @@ public sealed record OnnxModelInfo
         int? images = metadata.TryGetValue(ImagesKey, out var imagesText)
             ? Parse(ImagesKey, imagesText, text => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture))
             : null;
+        double? drawings = metadata.TryGetValue(DrawingsAccuracyKey, out var drawingsText)
+            ? Parse(DrawingsAccuracyKey, drawingsText, text => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture))
+            : null;
+        if (drawings is { } fraction && !(fraction >= 0 && fraction <= 1))
+        {
+            throw new InvalidDataException($"The model's metadata entry {DrawingsAccuracyKey} is \"{drawingsText}\"; it must be a fraction between 0 and 1.");
+        }
         try
         {
-            return new OnnxModelInfo(accuracy, epochs, trainedAt, images);
+            return new OnnxModelInfo(accuracy, epochs, trainedAt, images) { DrawingsAccuracy = drawings };
         }
         catch (ArgumentOutOfRangeException e)
         {

@@ -24,7 +24,10 @@ public sealed class ShippedModelSeeder(IModelStore store, ILogger<ShippedModelSe
         {
             info = OnnxModelInfo.FromMetadata(predictor.Metadata);
         }
-        var description = new ModelDescription(info.TestAccuracy, ModelOrigins.Shipped, info.Epochs, info.Images, info.TrainedAt);
+        var description = new ModelDescription(info.TestAccuracy, ModelOrigins.Shipped, info.Epochs, info.Images, info.TrainedAt)
+        {
+            DrawingsAccuracy = info.DrawingsAccuracy,
+        };
         var version = await store.PublishAsync(bytes, description, cancellationToken);
         logger.LogInformation("Seeded the model store with {ShippedModelPath} as version {Version} (test accuracy {Accuracy})", shippedModelPath, version.Version, info.TestAccuracy);
     }

@@ -29,6 +29,26 @@ public static class OnnxExporter
         BuildModel(model, info).WriteTo(destination);
     }
 
+    /// <summary>
+    /// <paramref name="onnxModel"/> with one metadata entry set (added, or its value replaced), everything else as it
+    /// was: what a model learns about itself after export, such as its drawings accuracy, goes into the file too.
+    /// </summary>
+    public static byte[] WithMetadata(byte[] onnxModel, string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(onnxModel);
+        var proto = ModelProto.Parser.ParseFrom(onnxModel);
+        var entry = proto.MetadataProps.FirstOrDefault(property => property.Key == key);
+        if (entry is null)
+        {
+            proto.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        }
+        else
+        {
+            entry.Value = value;
+        }
+        return proto.ToByteArray();
+    }
+
     internal static ModelProto BuildModel(DigitCnn model, OnnxModelInfo info)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Digit.Backend.Hosting;
 using Digit.Backend.Runs;
 using Digit.Inference.Telemetry;
@@ -84,6 +85,7 @@ public sealed class PublishModelStep(
             CorrectionsAccuracy = verdict.Candidate.Corrections,
             Corrections = trainedOn,
         };
+        onnx = OnnxExporter.WithMetadata(onnx, OnnxModelInfo.DrawingsAccuracyKey, verdict.Candidate.Drawings.ToString("R", CultureInfo.InvariantCulture));
         var stored = await models.StoreAsync(onnx, description, CancellationToken.None);
         if (verdict.Serve)
         {

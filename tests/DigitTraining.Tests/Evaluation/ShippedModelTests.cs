@@ -30,4 +30,27 @@ public sealed class ShippedModelTests(MnistFixture mnist)
         Assert.InRange(info.TestAccuracy ?? 0, 0.995, 1.0);
         Assert.True(info.Epochs >= 10);
     }
+
+    [Fact]
+    public void ShippedModel_Metadata_RecordsItsAccuracyOnTheDrawingsSetAsMeasuredNow()
+    {
+        var bytes = File.ReadAllBytes(ShippedModel);
+        using var session = new InferenceSession(bytes);
+
+        var info = OnnxModelInfo.FromMetadata(session.ModelMetadata.CustomMetadataMap);
+
+        Assert.Equal(OnnxEvaluator.Accuracy(bytes, DrawingsSet.Create(mnist.Data.Test)), info.DrawingsAccuracy);
+    }
+
+    [Fact]
+    public void WithMetadata_SetsOneEntryAndKeepsTheModel()
+    {
+        var bytes = File.ReadAllBytes(ShippedModel);
+
+        var changed = OnnxExporter.WithMetadata(OnnxExporter.WithMetadata(bytes, "note", "first"), "note", "second");
+
+        using var session = new InferenceSession(changed);
+        Assert.Equal("second", session.ModelMetadata.CustomMetadataMap["note"]);
+        Assert.Equal(OnnxEvaluator.Accuracy(bytes, mnist.Data.Test.Take(500)), OnnxEvaluator.Accuracy(changed, mnist.Data.Test.Take(500)));
+    }
 }
