@@ -21,5 +21,6 @@ var root = new RootCommand("Digit benchmarks: print figures next to their target
     RetrainCommand.Create(),
     RunMemoryCommand.Create(),
     BombsCommand.Create(),
+    CorrectionsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
