@@ -22,5 +22,6 @@ var root = new RootCommand("Digit benchmarks: print figures next to their target
     RunMemoryCommand.Create(),
     BombsCommand.Create(),
     LearningCommand.Create(),
+    CorrectionsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
