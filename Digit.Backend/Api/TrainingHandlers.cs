@@ -96,12 +96,15 @@ public static class TrainingHandlers
 
     /// <summary>
     /// A page on another site can send a simple POST; CORS only hides the answer. So a state-changing request whose
-    /// Origin is present and not the frontend's is refused. Requests without Origin (curl, servers) pass.
+    /// Origin is present and neither the frontend's nor this server's own (the built-in page) is refused. Requests
+    /// without Origin (curl, servers) pass.
     /// </summary>
-    private static IResult? ForeignOrigin(HttpRequest request, FrontendOptions frontend)
+    internal static IResult? ForeignOrigin(HttpRequest request, FrontendOptions frontend)
     {
         var origin = request.Headers.Origin.ToString();
-        return origin.Length == 0 || frontend.Allows(origin) ? null : ApiProblems.ForeignOrigin(origin);
+        return origin.Length == 0 || frontend.Allows(origin) || frontend.IsOwnOrigin(origin, request.Scheme, request.Host.Value ?? string.Empty)
+            ? null
+            : ApiProblems.ForeignOrigin(origin);
     }
 
     /// <summary>The handler's answer, or 503 with Retry-After when the run store cannot be reached.</summary>
