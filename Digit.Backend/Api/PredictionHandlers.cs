@@ -51,7 +51,7 @@ public static class PredictionHandlers
                 drawing = ParseDrawing(body.Memory);
             }
             var prediction = await recognizer.RecognizeAsync(drawing, claim, cancellationToken);
-            return Results.Ok(new PredictionResponse(prediction.Digit, prediction.Confidence));
+            return Results.Ok(new PredictionResponse(prediction.Digit, prediction.Confidence, prediction.Probabilities));
         }
         catch (DrawingException exception)
         {
