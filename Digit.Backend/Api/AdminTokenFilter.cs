@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Digit.Backend.Api;
 
 /// <summary>
-/// The local server's guard of the model routes: <c>Authorization: Bearer &lt;ADMIN_TOKEN&gt;</c>. Without ADMIN_TOKEN
+/// The local server's guard of the admin routes (model versions, the corrections summary and deletes): <c>Authorization: Bearer &lt;ADMIN_TOKEN&gt;</c>. Without ADMIN_TOKEN
 /// the routes do not exist (404); a missing or wrong token is a 401.
 /// </summary>
 internal sealed class AdminTokenFilter(IOptions<AdminOptions> options) : IEndpointFilter
@@ -16,7 +16,7 @@ internal sealed class AdminTokenFilter(IOptions<AdminOptions> options) : IEndpoi
     {
         if (options.Value.Token is not { Length: > 0 } token)
         {
-            return ApiProblems.Create(StatusCodes.Status404NotFound, "Not found", "The model routes are off: set ADMIN_TOKEN to use them.");
+            return ApiProblems.Create(StatusCodes.Status404NotFound, "Not found", "The admin routes are off: set ADMIN_TOKEN to use them.");
         }
         var given = context.HttpContext.Request.Headers.Authorization.ToString();
         var expected = "Bearer " + token;

@@ -23,19 +23,25 @@ public static class ApiProblems
     }
 
     /// <summary>503 with <c>Retry-After</c>: a dependency (the run store, the model store) cannot be reached now.</summary>
-    public static IResult Unavailable(string error, string detail) => new RetryAfterResult(Create(StatusCodes.Status503ServiceUnavailable, error, detail));
+    public static IResult Unavailable(string error, string detail) =>
+        new RetryAfterResult(Create(StatusCodes.Status503ServiceUnavailable, error, detail), RetryAfterSeconds);
 
     /// <summary>403: a state-changing request from a page on an origin that is not the frontend's.</summary>
     public static IResult ForeignOrigin(string origin) => Create(
         StatusCodes.Status403Forbidden,
         "Origin not allowed",
-        $"Requests from pages on {origin} may not start or stop training; allowed origins are set by FRONTEND_URL.");
+        $"Requests from pages on {origin} may not start or stop training or send corrections; allowed origins are set by FRONTEND_URL.");
 
-    private sealed class RetryAfterResult(IResult inner) : IResult
+    /// <summary>429 with <c>Retry-After</c> in whole seconds: this client sent more than its rate allows.</summary>
+    public static IResult TooManyRequests(string detail, TimeSpan retryAfter) => new RetryAfterResult(
+        Create(StatusCodes.Status429TooManyRequests, "Too many requests", detail),
+        (int)Math.Ceiling(retryAfter.TotalSeconds));
+
+    private sealed class RetryAfterResult(IResult inner, int seconds) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return inner.ExecuteAsync(httpContext);
         }
     }

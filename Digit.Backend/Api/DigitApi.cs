@@ -44,6 +44,23 @@ public static class DigitApi
             .WithSummary("Serve this version from now on, on every instance (bearer token)").Produces<ActivatedResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        routes.MapPost(DigitRoutes.Feedback, FeedbackHandlers.PostFeedback)
+            .WithSummary("Send the true digit of a drawing (a correction)").Accepts<FeedbackRequest>("application/json")
+            .Produces<FeedbackResponse>(StatusCodes.Status201Created).Produces<FeedbackResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        routes.MapGet(DigitRoutes.FeedbackCount, FeedbackHandlers.GetCount)
+            .WithSummary("How many corrections are stored, for training and held out").Produces<FeedbackCountResponse>()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        routes.MapGet(DigitRoutes.Feedback, FeedbackHandlers.GetSummary).AddEndpointFilter<AdminTokenFilter>()
+            .WithSummary("Corrections per label and right/wrong per model version (bearer token)").Produces<FeedbackSummaryResponse>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        routes.MapDelete(DigitRoutes.FeedbackItem, FeedbackHandlers.DeleteCorrection).AddEndpointFilter<AdminTokenFilter>()
+            .WithSummary("Delete one correction (bearer token)").Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         routes.MapGet(DigitRoutes.Page, PageHandlers.GetPage)
             .WithSummary("The built-in page: draw, predict, correct, train, watch, model versions").Produces(StatusCodes.Status200OK, contentType: "text/html");
         routes.MapGet(DigitRoutes.PageFile, PageHandlers.GetPageFile)

@@ -42,6 +42,15 @@ public static class DigitRoutes
     /// <summary>POST: serve this version from now on (not anonymous).</summary>
     public const string ActivateModel = "api/models/{version}/activate";
 
+    /// <summary>POST: the true digit of a drawing (a correction); GET: the corrections summary (not anonymous).</summary>
+    public const string Feedback = "api/feedback/";
+
+    /// <summary>GET: how many corrections are stored, for training and held out.</summary>
+    public const string FeedbackCount = "api/feedback/count/";
+
+    /// <summary>DELETE: remove one correction (not anonymous).</summary>
+    public const string FeedbackItem = "api/feedback/{id}";
+
     /// <summary>GET: the built-in page.</summary>
     public const string Page = "app/";
 

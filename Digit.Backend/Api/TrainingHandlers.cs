@@ -21,7 +21,7 @@ public static class TrainingHandlers
         IOptions<FrontendOptions> frontend,
         CancellationToken cancellationToken)
     {
-        if (ForeignOrigin(request, frontend.Value) is { } refused)
+        if (ForeignOrigins.Refuse(request, frontend.Value) is { } refused)
         {
             return refused;
         }
@@ -54,7 +54,7 @@ public static class TrainingHandlers
         IOptions<FrontendOptions> frontend,
         CancellationToken cancellationToken)
     {
-        if (ForeignOrigin(request, frontend.Value) is { } refused)
+        if (ForeignOrigins.Refuse(request, frontend.Value) is { } refused)
         {
             return refused;
         }
@@ -92,19 +92,6 @@ public static class TrainingHandlers
         return WhenStoreAnswersAsync(async () => await runs.GetRunAsync(runId, cancellationToken) is { } run
             ? Results.Ok(RunStatusResponse.From(run))
             : ApiProblems.Create(StatusCodes.Status404NotFound, "Unknown run", $"No training run has the id '{runId}'."));
-    }
-
-    /// <summary>
-    /// A page on another site can send a simple POST; CORS only hides the answer. So a state-changing request whose
-    /// Origin is present and neither the frontend's nor this server's own (the built-in page) is refused. Requests
-    /// without Origin (curl, servers) pass.
-    /// </summary>
-    internal static IResult? ForeignOrigin(HttpRequest request, FrontendOptions frontend)
-    {
-        var origin = request.Headers.Origin.ToString();
-        return origin.Length == 0 || frontend.Allows(origin) || frontend.IsOwnOrigin(origin, request.Scheme, request.Host.Value ?? string.Empty)
-            ? null
-            : ApiProblems.ForeignOrigin(origin);
     }
 
     /// <summary>The handler's answer, or 503 with Retry-After when the run store cannot be reached.</summary>

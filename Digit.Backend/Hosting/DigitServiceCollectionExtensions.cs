@@ -1,9 +1,11 @@
 using Digit.Backend.Api;
+using Digit.Backend.Corrections;
 using Digit.Backend.Models;
 using Digit.Backend.Retraining;
 using Digit.Backend.Retraining.Steps;
 using Digit.Backend.Runs;
 using Digit.Backend.Telemetry;
+using Digit.Inference.Corrections;
 using Digit.Inference.Telemetry;
 using Digit.Inference.Models;
 using Digit.Inference.Prediction;
@@ -24,7 +26,8 @@ public static class DigitServiceCollectionExtensions
 
     /// <summary>
     /// Settings (bound from their environment names and validated at start), prediction (the model store, the
-    /// watcher that serves its current model) and retraining (the run store, its sweeper, the steps and the
+    /// watcher that serves its current model), corrections (their store beside the models, the capped intake, the
+    /// per-client rate) and retraining (the run store, its sweeper, the steps and the
     /// coordinator). The host adds an <see cref="IRetrainExecutor"/>.
     /// </summary>
     public static IServiceCollection AddDigitService(this IServiceCollection services)
@@ -37,6 +40,7 @@ public static class DigitServiceCollectionExtensions
         services.AddSettings<RetrainOptions>();
         services.AddSettings<AdminOptions>();
         services.AddSettings<FrontendOptions>();
+        services.AddSettings<FeedbackOptions>();
         services.AddProblemDetails();
 
         services.AddSingleton(CreateModelStore);
@@ -54,6 +58,10 @@ public static class DigitServiceCollectionExtensions
         services.AddSingleton<DrawingRecognizer>();
         services.AddSingleton<DecodeTurns>();
         services.AddSingleton<ModelCatalog>();
+
+        services.AddSingleton(CreateCorrectionStore);
+        services.AddSingleton<CorrectionIntake>();
+        services.AddSingleton<FeedbackRateLimiter>();
 
         services.AddSingleton(CreateRunStore);
         services.AddHostedService<AbandonedRunSweeper>();
@@ -100,6 +108,20 @@ public static class DigitServiceCollectionExtensions
             options.RedisKeyPrefix,
             time,
             provider.GetRequiredService<ILogger<RedisRunStore>>());
+    }
+
+    /// <summary>Beside the models: in the model container when MODEL_STORAGE is set, else in MODEL_DIR's corrections/ folder.</summary>
+    private static ICorrectionStore CreateCorrectionStore(IServiceProvider provider)
+    {
+        var options = provider.GetRequiredService<IOptions<ModelStoreOptions>>().Value;
+        if (!string.IsNullOrEmpty(options.BlobConnection))
+        {
+            var container = ModelStorage.Container(options.BlobConnection, options.Container);
+            return new BlobCorrectionStore(container, provider.GetRequiredService<ILogger<BlobCorrectionStore>>());
+        }
+        return new FileSystemCorrectionStore(
+            new FileSystemModelStoreOptions { Folder = options.Directory },
+            provider.GetRequiredService<ILogger<FileSystemCorrectionStore>>());
     }
 
     /// <summary>Blob storage when MODEL_STORAGE is set (every instance sees the same models), else a local folder.</summary>

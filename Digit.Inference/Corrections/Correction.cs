@@ -30,6 +30,15 @@ public interface ICorrectionStore
     /// <summary>Every stored correction, ordered by id (so a seeded run sees them in the same order everywhere).</summary>
     Task<IReadOnlyList<Correction>> ListAsync(CancellationToken cancellationToken);
 
+    /// <summary>The correction with <paramref name="id"/>, or null when there is none (or the id is malformed).</summary>
+    Task<Correction?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The ids of every stored correction, ordered: a cheap listing (names only) for counts, since whether a correction
+    /// is held out follows from its id (<see cref="CorrectionIds.IsHeldOut"/>).
+    /// </summary>
+    Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken);
+
     /// <summary>How many corrections are stored.</summary>
     Task<int> CountAsync(CancellationToken cancellationToken);
 

@@ -15,8 +15,6 @@ namespace Digit.Inference.Models;
 /// </remarks>
 public sealed class FileSystemModelStore : IModelStore
 {
-    private const int WriteChunkSize = 64 * 1024;
-
     private readonly string _versionsFolder;
     private readonly string _checkpointsFolder;
     private readonly string _currentPointerPath;
@@ -45,7 +43,7 @@ public sealed class FileSystemModelStore : IModelStore
     /// <inheritdoc />
     public async Task<ModelVersion?> GetCurrentAsync(CancellationToken cancellationToken)
     {
-        var json = await ReadIfExistsAsync(_currentPointerPath, cancellationToken);
+        var json = await AtomicFile.ReadIfExistsAsync(_currentPointerPath, cancellationToken);
         return json is null ? null : ModelStoreLayout.ParsePointer(json);
     }
 
@@ -57,7 +55,7 @@ public sealed class FileSystemModelStore : IModelStore
             throw new ModelNotFoundException(version);
         }
 
-        return await ReadIfExistsAsync(VersionPath(version), cancellationToken)
+        return await AtomicFile.ReadIfExistsAsync(VersionPath(version), cancellationToken)
             ?? throw new ModelNotFoundException(version);
     }
 
@@ -69,7 +67,7 @@ public sealed class FileSystemModelStore : IModelStore
         Directory.CreateDirectory(_versionsFolder);
 
         var publishedAt = _timeProvider.GetUtcNow();
-        var tempPath = await WriteTempFileAsync(_versionsFolder, onnxModel, cancellationToken);
+        var tempPath = await AtomicFile.WriteTempFileAsync(_versionsFolder, onnxModel, cancellationToken);
         string version;
         try
         {
@@ -77,12 +75,12 @@ public sealed class FileSystemModelStore : IModelStore
         }
         catch
         {
-            DeleteQuietly(tempPath);
+            AtomicFile.DeleteQuietly(tempPath);
             throw;
         }
 
         var stored = ModelStoreLayout.Describe(version, description, publishedAt);
-        await WriteAtomicallyAsync(DescriptionPath(version), ModelStoreLayout.FormatPointer(stored), cancellationToken);
+        await AtomicFile.WriteAsync(DescriptionPath(version), ModelStoreLayout.FormatPointer(stored), cancellationToken);
         _logger.LogInformation("Stored model {Version} with accuracy {Accuracy} in {Folder}", version, description.Accuracy, _versionsFolder);
         return stored;
     }
@@ -94,8 +92,8 @@ public sealed class FileSystemModelStore : IModelStore
         {
             throw new ModelNotFoundException(version);
         }
-        var current = ModelStoreLayout.ParseDescription(version, await ReadIfExistsAsync(DescriptionPath(version), cancellationToken));
-        await WriteAtomicallyAsync(_currentPointerPath, ModelStoreLayout.FormatPointer(current), cancellationToken);
+        var current = ModelStoreLayout.ParseDescription(version, await AtomicFile.ReadIfExistsAsync(DescriptionPath(version), cancellationToken));
+        await AtomicFile.WriteAsync(_currentPointerPath, ModelStoreLayout.FormatPointer(current), cancellationToken);
         _logger.LogInformation("Model {Version} is now the current one", version);
         return current;
     }
@@ -114,7 +112,7 @@ public sealed class FileSystemModelStore : IModelStore
                      .Where(ModelStoreLayout.IsValidName)
                      .Order(StringComparer.Ordinal))
         {
-            versions.Add(ModelStoreLayout.ParseDescription(version, await ReadIfExistsAsync(DescriptionPath(version), cancellationToken)));
+            versions.Add(ModelStoreLayout.ParseDescription(version, await AtomicFile.ReadIfExistsAsync(DescriptionPath(version), cancellationToken)));
         }
         return versions;
     }
@@ -125,7 +123,7 @@ public sealed class FileSystemModelStore : IModelStore
         ModelStoreLayout.ThrowIfInvalidRunId(runId);
         ArgumentNullException.ThrowIfNull(checkpoint);
         Directory.CreateDirectory(_checkpointsFolder);
-        await WriteAtomicallyAsync(CheckpointPath(runId), checkpoint, cancellationToken);
+        await AtomicFile.WriteAsync(CheckpointPath(runId), checkpoint, cancellationToken);
         _logger.LogDebug("Saved checkpoint of run {RunId} ({Bytes} bytes)", runId, checkpoint.Length);
     }
 
@@ -133,7 +131,7 @@ public sealed class FileSystemModelStore : IModelStore
     public Task<byte[]?> ReadCheckpointAsync(string runId, CancellationToken cancellationToken)
     {
         ModelStoreLayout.ThrowIfInvalidRunId(runId);
-        return ReadIfExistsAsync(CheckpointPath(runId), cancellationToken);
+        return AtomicFile.ReadIfExistsAsync(CheckpointPath(runId), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -204,70 +202,6 @@ public sealed class FileSystemModelStore : IModelStore
             }
             File.Move(tempPath, target, overwrite: true);
             return version;
-        }
-    }
-
-    private static async Task WriteAtomicallyAsync(string path, byte[] content, CancellationToken cancellationToken)
-    {
-        var folder = Path.GetDirectoryName(path) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
-        var tempPath = await WriteTempFileAsync(folder, content, cancellationToken);
-        try
-        {
-            File.Move(tempPath, path, overwrite: true);
-        }
-        catch
-        {
-            DeleteQuietly(tempPath);
-            throw;
-        }
-    }
-
-    /// <summary>Writes <paramref name="content"/> to a new temporary file in <paramref name="folder"/>, flushed to disk.</summary>
-    private static async Task<string> WriteTempFileAsync(string folder, byte[] content, CancellationToken cancellationToken)
-    {
-        var tempPath = Path.Combine(folder, $".{Guid.NewGuid():N}.tmp");
-        try
-        {
-            await using var stream = new FileStream(
-                tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
-            for (var offset = 0; offset < content.Length; offset += WriteChunkSize)
-            {
-                var length = Math.Min(WriteChunkSize, content.Length - offset);
-                await stream.WriteAsync(content.AsMemory(offset, length), cancellationToken);
-            }
-
-            stream.Flush(flushToDisk: true);
-        }
-        catch
-        {
-            DeleteQuietly(tempPath);
-            throw;
-        }
-
-        return tempPath;
-    }
-
-    private static async Task<byte[]?> ReadIfExistsAsync(string path, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await File.ReadAllBytesAsync(path, cancellationToken);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-    }
-
-    private static void DeleteQuietly(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: a stray temporary file is ignored by the store.
         }
     }
 }

@@ -554,7 +554,9 @@ public abstract class ContractSuite(DigitHost host) : IAsyncLifetime
     [Theory]
     [InlineData("GET", "/api/models/")]
     [InlineData("POST", "/api/models/20250101T000000000Z-0001/activate")]
-    public async Task ModelRoutes_WithoutCredentials_AreRefused(string method, string path)
+    [InlineData("GET", "/api/feedback/")]
+    [InlineData("DELETE", "/api/feedback/0123456789abcdef0123456789abcdef")]
+    public async Task AdminRoutes_WithoutCredentials_AreRefused(string method, string path)
     {
         using var response = await Host.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
 
@@ -574,6 +576,241 @@ public abstract class ContractSuite(DigitHost host) : IAsyncLifetime
         await AssertProblemAsync(response, status, error);
         Assert.Equal(served, await Host.ModelVersionAsync());
     }
+
+    // ---- corrections ----
+
+    [Fact]
+    public async Task PostFeedback_NewDrawing_Is201ThenTheSameDrawingIs200WithTheSameIdAndNothingDuplicated()
+    {
+        var drawing = Drawings.FrontendDataUrl(MnistFolder.Test, 100);
+        var before = await Host.CorrectionCountAsync();
+
+        using var first = await Host.PostFeedbackAsync(drawing, MnistFolder.Test.Labels[100]);
+        using var again = await Host.PostFeedbackAsync(drawing, MnistFolder.Test.Labels[100]);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var created = await first.Content.ReadFromJsonAsync<JsonElement>();
+        var repeated = await again.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Matches("^[0-9a-f]{32}$", created.GetProperty("id").GetString());
+        Assert.Equal(created.GetProperty("id").GetString(), repeated.GetProperty("id").GetString());
+        Assert.Equal(created.GetProperty("held_out").GetBoolean(), repeated.GetProperty("held_out").GetBoolean());
+        Assert.Equal(before + 1, await Host.CorrectionCountAsync());
+    }
+
+    [Fact]
+    public async Task PostFeedback_SeveralDrawings_HeldOutFollowsTheIdAndTheCountSplitsThem()
+    {
+        var before = await Host.GetJsonAsync("/api/feedback/count/");
+        var heldOut = 0;
+        for (var i = 110; i < 125; i++)
+        {
+            using var response = await Host.PostFeedbackAsync(Drawings.FrontendDataUrl(MnistFolder.Test, i), MnistFolder.Test.Labels[i]);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            var id = body.GetProperty("id").GetString()!;
+            // The contract's rule: one in five, by the id's first byte.
+            Assert.Equal(Convert.ToByte(id[..2], 16) % 5 == 0, body.GetProperty("held_out").GetBoolean());
+            heldOut += body.GetProperty("held_out").GetBoolean() ? 1 : 0;
+        }
+
+        var after = await Host.GetJsonAsync("/api/feedback/count/");
+        Assert.Equal(before.GetProperty("total").GetInt32() + 15, after.GetProperty("total").GetInt32());
+        Assert.Equal(before.GetProperty("held_out").GetInt32() + heldOut, after.GetProperty("held_out").GetInt32());
+        Assert.Equal(before.GetProperty("training").GetInt32() + 15 - heldOut, after.GetProperty("training").GetInt32());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("7")]
+    [InlineData(7.5)]
+    [InlineData(10)]
+    [InlineData(-1)]
+    [InlineData(true)]
+    public async Task PostFeedback_LabelNotADigit_Is400AndNothingIsStored(object? label)
+    {
+        var before = await Host.CorrectionCountAsync();
+
+        using var response = await Host.PostFeedbackAsync(Drawings.FrontendDataUrl(MnistFolder.Test, 130), label);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "Bad label");
+        Assert.Equal(before, await Host.CorrectionCountAsync());
+    }
+
+    [Fact]
+    public async Task PostFeedback_NoLabelMember_Is400()
+    {
+        using var response = await Host.Client.PostAsync("/api/feedback/", Drawings.Body(Drawings.FrontendDataUrl(MnistFolder.Test, 130)));
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "Bad label");
+    }
+
+    [Theory]
+    [InlineData("not json at all", "Body is not JSON")]
+    [InlineData("{\"label\":3}", "Missing drawing")]
+    [InlineData("{\"drawing\":\"aGVsbG8gd29ybGQ=\",\"label\":3}", "Not an image")]
+    [InlineData("{\"drawing\":\"data:image/png;base64,@@@@\",\"label\":3}", "Bad base64")]
+    public async Task PostFeedback_BadBodyOrDrawing_Is400WithItsOwnErrorAndNothingIsStored(string body, string error)
+    {
+        var before = await Host.CorrectionCountAsync();
+
+        using var response = await Host.Client.PostAsync("/api/feedback/", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, error);
+        Assert.Equal(before, await Host.CorrectionCountAsync());
+    }
+
+    [Fact]
+    public async Task PostFeedback_BlankCanvas_Is400EmptyDrawing()
+    {
+        var png = PngWriter.Write(new TestCanvas(280, 280, grey: 255));
+
+        using var response = await Host.PostFeedbackAsync(Drawings.DataUrl(png), 4);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "Empty drawing");
+    }
+
+    [Fact]
+    public async Task PostFeedback_BodyOverOneMebibyte_Is413()
+    {
+        using var response = await Host.Client.PostAsync(
+            "/api/feedback/", new StringContent("{\"label\":1,\"drawing\":\"" + new string('A', 1_100_000) + "\"}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task PostFeedback_FromAnotherSite_Is403AndNothingIsStored()
+    {
+        var before = await Host.CorrectionCountAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/feedback/")
+        {
+            Content = JsonContent.Create(new { drawing = Drawings.FrontendDataUrl(MnistFolder.Test, 131), label = 1 }),
+        };
+        request.Headers.Add("Origin", "http://evil.example");
+
+        using var response = await Host.Client.SendAsync(request);
+
+        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "Origin not allowed");
+        Assert.Equal(before, await Host.CorrectionCountAsync());
+    }
+
+    [Fact]
+    public async Task PostFeedback_FromTheAllowedOrigin_IsStored()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/feedback/")
+        {
+            Content = JsonContent.Create(new { drawing = Drawings.FrontendDataUrl(MnistFolder.Test, 132), label = MnistFolder.Test.Labels[132] }),
+        };
+        request.Headers.Add("Origin", DigitHost.AllowedOrigin);
+
+        using var response = await Host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetFeedback_AsAdmin_CountsPerLabelAndRightAndWrongOfTheServedVersion()
+    {
+        var served = await Host.ModelVersionAsync();
+        var before = await FeedbackSummaryAsync();
+        var test = MnistFolder.Test;
+        // Two digits labelled truly, one labelled as another digit; the served model's reading decides right or wrong.
+        (int Index, int Label)[] sent = [(140, test.Labels[140]), (141, test.Labels[141]), (142, (test.Labels[142] + 1) % 10)];
+        var (right, wrong) = (0, 0);
+        foreach (var (index, label) in sent)
+        {
+            var drawing = Drawings.FrontendDataUrl(test, index);
+            var predicted = (await (await Host.Client.PostAsync("/api/drawing/", Drawings.Body(drawing))).Content.ReadFromJsonAsync<JsonElement>())
+                .GetProperty("prediction").GetInt32();
+            (right, wrong) = predicted == label ? (right + 1, wrong) : (right, wrong + 1);
+            using var response = await Host.PostFeedbackAsync(drawing, label);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        var after = await FeedbackSummaryAsync();
+
+        Assert.Equal(before.GetProperty("total").GetInt32() + 3, after.GetProperty("total").GetInt32());
+        Assert.Equal(
+            after.GetProperty("total").GetInt32(),
+            after.GetProperty("training").GetInt32() + after.GetProperty("held_out").GetInt32());
+        Assert.Equal(50_000, after.GetProperty("max").GetInt32());
+        var labelsAdded = new int[10];
+        foreach (var (_, label) in sent)
+        {
+            labelsAdded[label]++;
+        }
+        for (var digit = 0; digit < 10; digit++)
+        {
+            var key = digit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(before.GetProperty("labels").GetProperty(key).GetInt32() + labelsAdded[digit], after.GetProperty("labels").GetProperty(key).GetInt32());
+        }
+        var (rightBefore, wrongBefore) = Score(before, served!);
+        var (rightAfter, wrongAfter) = Score(after, served!);
+        Assert.Equal((rightBefore + right, wrongBefore + wrong), (rightAfter, wrongAfter));
+        Assert.True(wrong >= 1, "the correction labelled as another digit counts as wrong");
+    }
+
+    [Fact]
+    public async Task PostFeedback_SameDrawingWithAnotherLabel_KeepsOneCorrectionWithTheNewLabel()
+    {
+        var test = MnistFolder.Test;
+        var drawing = Drawings.FrontendDataUrl(test, 150);
+        var wrongLabel = (test.Labels[150] + 3) % 10;
+        using (var first = await Host.PostFeedbackAsync(drawing, wrongLabel))
+        {
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        }
+        var before = await FeedbackSummaryAsync();
+
+        using var again = await Host.PostFeedbackAsync(drawing, test.Labels[150]);
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var after = await FeedbackSummaryAsync();
+        Assert.Equal(before.GetProperty("total").GetInt32(), after.GetProperty("total").GetInt32());
+        int Label(JsonElement summary, int digit) => summary.GetProperty("labels").GetProperty(digit.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetInt32();
+        Assert.Equal(Label(before, wrongLabel) - 1, Label(after, wrongLabel));
+        Assert.Equal(Label(before, test.Labels[150]) + 1, Label(after, test.Labels[150]));
+    }
+
+    [Fact]
+    public async Task DeleteFeedback_AsAdmin_Is204ThenUnknownIs404()
+    {
+        using var posted = await Host.PostFeedbackAsync(Drawings.FrontendDataUrl(MnistFolder.Test, 160), MnistFolder.Test.Labels[160]);
+        var id = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var before = await Host.CorrectionCountAsync();
+
+        using var deleted = await Host.SendAsAdminAsync(HttpMethod.Delete, $"/api/feedback/{id}");
+        using var again = await Host.SendAsAdminAsync(HttpMethod.Delete, $"/api/feedback/{id}");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        await AssertProblemAsync(again, HttpStatusCode.NotFound, "Unknown correction");
+        Assert.Equal(before - 1, await Host.CorrectionCountAsync());
+    }
+
+    [Theory]
+    [InlineData("not-an-id")]
+    [InlineData("0123456789ABCDEF0123456789ABCDEF")]
+    [InlineData("a%20b")]
+    public async Task DeleteFeedback_MalformedId_Is400(string id)
+    {
+        using var response = await Host.SendAsAdminAsync(HttpMethod.Delete, $"/api/feedback/{id}");
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "Malformed id");
+    }
+
+    private async Task<JsonElement> FeedbackSummaryAsync()
+    {
+        using var response = await Host.SendAsAdminAsync(HttpMethod.Get, "/api/feedback/");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static (int Right, int Wrong) Score(JsonElement summary, string version) =>
+        summary.GetProperty("models").EnumerateArray()
+            .Where(model => model.GetProperty("version").GetString() == version)
+            .Select(model => (model.GetProperty("right").GetInt32(), model.GetProperty("wrong").GetInt32()))
+            .SingleOrDefault();
 
     /// <summary>Sends the stop and returns the seconds until the status is interrupted.</summary>
     protected async Task<double> StopAndWaitAsync(HttpContent? body = null, string? origin = null)

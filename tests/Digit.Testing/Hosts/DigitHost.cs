@@ -31,6 +31,9 @@ public abstract class DigitHost : IAsyncLifetime
         ["MODEL_POLL_MS"] = "100",
         ["FRONTEND_URL"] = AllowedOrigin,
         ["ADMIN_TOKEN"] = AdminToken,
+        // The suites send many corrections from one address; the rate limit has tests of its own (FeedbackLimitsSuite).
+        ["FEEDBACK_RATE_PER_MINUTE"] = "100000",
+        ["FEEDBACK_BURST"] = "100000",
     };
 
     /// <summary>The model shipped in the repository, which seeds an empty store.</summary>
@@ -114,6 +117,41 @@ public abstract class DigitHost : IAsyncLifetime
         AddAdminCredentials(request);
         return await Client.SendAsync(request);
     }
+
+    /// <summary>
+    /// A client of this host whose connections come from <paramref name="localAddress"/> (any 127.x.y.z is this
+    /// machine on Linux), so the host sees another client address than <see cref="Client"/>'s.
+    /// </summary>
+    public HttpClient NewClientFrom(string localAddress)
+    {
+        var local = System.Net.IPAddress.Parse(localAddress);
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new System.Net.IPEndPoint(local, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = Client.Timeout };
+    }
+
+    /// <summary>Sends a correction: <paramref name="drawing"/> (a data URL) and <paramref name="label"/>, from <paramref name="client"/> or <see cref="Client"/>.</summary>
+    public Task<HttpResponseMessage> PostFeedbackAsync(string drawing, object? label, HttpClient? client = null) =>
+        (client ?? Client).PostAsync("/api/feedback/", JsonContent.Create(new { drawing, label }));
+
+    /// <summary>How many corrections the host holds (GET /api/feedback/count/'s total).</summary>
+    public async Task<int> CorrectionCountAsync() => (await GetJsonAsync("/api/feedback/count/")).GetProperty("total").GetInt32();
 
     /// <summary>Makes <paramref name="version"/> the served model again (a test that published puts the old one back).</summary>
     public async Task ActivateAsync(string version)

@@ -90,6 +90,8 @@ public class FunctionsHost : DigitHost
             // storage, and the published app brings its shipped model and MNIST files in its own folder.
             ["TRAINING_SAMPLES"] = TestSettings("unused")["TRAINING_SAMPLES"],
             ["TRAINING_EPOCHS"] = TestSettings("unused")["TRAINING_EPOCHS"],
+            ["FEEDBACK_RATE_PER_MINUTE"] = TestSettings("unused")["FEEDBACK_RATE_PER_MINUTE"],
+            ["FEEDBACK_BURST"] = TestSettings("unused")["FEEDBACK_BURST"],
             ["FRONTEND_URL"] = AllowedOrigin,
         };
         foreach (var (name, value) in _settings)
