@@ -14,7 +14,7 @@ internal sealed class TrailingSlashPaths : IOpenApiDocumentTransformer
     [
         DigitRoutes.Drawing, DigitRoutes.ModelAccuracy, DigitRoutes.Retrain, DigitRoutes.StopTraining, DigitRoutes.ModelStatus,
         DigitRoutes.TrainingProgress, DigitRoutes.ProgressStream, DigitRoutes.Run, DigitRoutes.Models,
-        DigitRoutes.Feedback, DigitRoutes.FeedbackCount,
+        DigitRoutes.ModelVersions, DigitRoutes.Page, DigitRoutes.Feedback, DigitRoutes.FeedbackCount,
     ];
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)

@@ -14,10 +14,14 @@ public sealed record HealthResponse(
 /// <summary>POST /api/drawing/ : the drawing, a data URL (<c>data:image/png;base64,...</c>) or bare base64.</summary>
 public sealed record DrawingRequest([property: JsonPropertyName("drawing")] string Drawing);
 
-/// <summary>POST /api/drawing/ : the digit and its probability in percent.</summary>
+/// <summary>
+/// POST /api/drawing/ : the digit and its probability in percent, and every digit's probability in percent (0 to 9,
+/// additive: the original frontend reads only the first two).
+/// </summary>
 public sealed record PredictionResponse(
     [property: JsonPropertyName("prediction")] int Prediction,
-    [property: JsonPropertyName("confidence")] double Confidence);
+    [property: JsonPropertyName("confidence")] double Confidence,
+    [property: JsonPropertyName("probabilities")] IReadOnlyList<double> Probabilities);
 
 /// <summary>GET /api/model_accuracy/ : the served model's test accuracy as a fraction, or null.</summary>
 public sealed record AccuracyResponse(

@@ -38,6 +38,8 @@ public static class DigitApi
         routes.MapGet(DigitRoutes.Models, ModelHandlers.GetModels).AddEndpointFilter<AdminTokenFilter>()
             .WithSummary("Every stored model version (bearer token)").Produces<ModelsResponse>()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        routes.MapGet(DigitRoutes.ModelVersions, ModelHandlers.GetModels)
+            .WithSummary("Every stored model version, read-only (public)").Produces<ModelsResponse>();
         routes.MapPost(DigitRoutes.ActivateModel, ModelHandlers.PostActivate).AddEndpointFilter<AdminTokenFilter>()
             .WithSummary("Serve this version from now on, on every instance (bearer token)").Produces<ActivatedResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -59,6 +61,10 @@ public static class DigitApi
             .WithSummary("Delete one correction (bearer token)").Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        routes.MapGet(DigitRoutes.Page, PageHandlers.GetPage)
+            .WithSummary("The built-in page: draw, predict, correct, train, watch, model versions").Produces(StatusCodes.Status200OK, contentType: "text/html");
+        routes.MapGet(DigitRoutes.PageFile, PageHandlers.GetPageFile)
+            .WithSummary("The built-in page's script, stylesheet and icon").Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 }

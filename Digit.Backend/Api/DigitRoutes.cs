@@ -36,6 +36,9 @@ public static class DigitRoutes
     /// <summary>GET: every stored model version (not anonymous).</summary>
     public const string Models = "api/models/";
 
+    /// <summary>GET: every stored model version, read-only and public (what the built-in page shows).</summary>
+    public const string ModelVersions = "api/model_versions/";
+
     /// <summary>POST: serve this version from now on (not anonymous).</summary>
     public const string ActivateModel = "api/models/{version}/activate";
 
@@ -47,6 +50,12 @@ public static class DigitRoutes
 
     /// <summary>DELETE: remove one correction (not anonymous).</summary>
     public const string FeedbackItem = "api/feedback/{id}";
+
+    /// <summary>GET: the built-in page.</summary>
+    public const string Page = "app/";
+
+    /// <summary>GET: a file of the built-in page (<c>app/app.js</c>, <c>app/app.css</c>, <c>app/icon.svg</c>).</summary>
+    public const string PageFile = "app/{file}";
 
     /// <summary>The absolute status URL of a run, for a server whose base URL is <paramref name="baseUrl"/>.</summary>
     public static string RunUrl(string baseUrl, string runId) => $"{baseUrl.TrimEnd('/')}/{Run.Replace("{runId}", Uri.EscapeDataString(runId), StringComparison.Ordinal)}";

@@ -40,8 +40,9 @@ public sealed record ActivatedResponse(
     [property: JsonPropertyName("version")] string Version);
 
 /// <summary>
-/// Handlers of the model routes, which change what everyone is served: not anonymous (a function key on Azure, a
-/// bearer token on the local server).
+/// Handlers of the model routes. Listing and activating, which changes what everyone is served, are not anonymous (a
+/// function key on Azure, a bearer token on the local server); the same list is also public and read-only at
+/// <see cref="DigitRoutes.ModelVersions"/>, for the built-in page.
 /// </summary>
 public static class ModelHandlers
 {

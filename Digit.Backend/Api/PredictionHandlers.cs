@@ -40,7 +40,7 @@ public static class PredictionHandlers
             async (drawing, claim) =>
             {
                 var prediction = await recognizer.RecognizeAsync(drawing, claim, cancellationToken);
-                return Results.Ok(new PredictionResponse(prediction.Digit, prediction.Confidence));
+                return Results.Ok(new PredictionResponse(prediction.Digit, prediction.Confidence, prediction.Probabilities));
             },
             cancellationToken);
 }

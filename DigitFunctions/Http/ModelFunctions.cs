@@ -5,12 +5,21 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Digit.Functions.Http;
 
-/// <summary>The model routes: they change what everyone is served, so they need a function key.</summary>
+/// <summary>
+/// The model routes: listing and activating need a function key (activation changes what everyone is served); the
+/// read-only list for the built-in page is public.
+/// </summary>
 public sealed class ModelFunctions(ModelCatalog catalog)
 {
     [Function(nameof(Models))]
     public Task<IResult> Models(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = DigitRoutes.Models)] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        ModelHandlers.GetModels(catalog, cancellationToken);
+
+    [Function(nameof(ModelVersions))]
+    public Task<IResult> ModelVersions(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = DigitRoutes.ModelVersions)] HttpRequest request,
         CancellationToken cancellationToken) =>
         ModelHandlers.GetModels(catalog, cancellationToken);
 

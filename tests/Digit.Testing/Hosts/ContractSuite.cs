@@ -57,6 +57,22 @@ public abstract class ContractSuite(DigitHost host) : IAsyncLifetime
         Assert.InRange(accuracy, 0.99, 1.0);
     }
 
+    [Fact]
+    public async Task PostDrawing_Answer_CarriesEveryDigitsProbabilityInPercent()
+    {
+        using var response = await Host.Client.PostAsync("/api/drawing/", Drawings.Body(Drawings.FrontendDataUrl(MnistFolder.Test, 0)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var probabilities = answer.GetProperty("probabilities").EnumerateArray().Select(p => p.GetDouble()).ToArray();
+        Assert.Equal(10, probabilities.Length);
+        Assert.All(probabilities, p => Assert.InRange(p, 0, 100));
+        Assert.InRange(probabilities.Sum(), 99.9, 100.1);
+        var prediction = answer.GetProperty("prediction").GetInt32();
+        Assert.Equal(Array.IndexOf(probabilities, probabilities.Max()), prediction);
+        Assert.Equal(answer.GetProperty("confidence").GetDouble(), probabilities[prediction]);
+    }
+
     [Theory]
     [InlineData("not json at all", "Body is not JSON")]
     [InlineData("", "Body is not JSON")]
@@ -161,6 +177,94 @@ public abstract class ContractSuite(DigitHost host) : IAsyncLifetime
         using var response = await Host.Client.GetAsync("/api/check_model_status/");
 
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    // ---- the built-in page ----
+
+    [Theory]
+    [InlineData("/app/", "text/html")]
+    [InlineData("/app/app.js", "text/javascript")]
+    [InlineData("/app/app.css", "text/css")]
+    [InlineData("/app/icon.svg", "image/svg+xml")]
+    public async Task GetPage_EachFile_IsServedWithItsTypeAndSecurityHeaders(string path, string mediaType)
+    {
+        using var response = await Host.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        AssertPageHeaders(response);
+        Assert.True(response.Headers.CacheControl?.NoCache, $"Cache-Control: {response.Headers.CacheControl}");
+        Assert.NotNull(response.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task GetPage_Html_LoadsOnlyItsOwnFilesAndHasNothingInline()
+    {
+        var html = await Host.Client.GetStringAsync("/app/");
+
+        Assert.Contains("<script src=\"app.js\" defer></script>", html);
+        Assert.Contains("<link rel=\"stylesheet\" href=\"app.css\">", html);
+        Assert.DoesNotContain("<style", html);
+        Assert.DoesNotContain(" style=", html);
+        Assert.DoesNotContain("<script>", html);
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/", "", StringComparison.Ordinal));
+        Assert.DoesNotContain("https://", html);
+    }
+
+    [Fact]
+    public async Task GetPage_Revalidated_Is304WithoutABody()
+    {
+        using var first = await Host.Client.GetAsync("/app/app.js");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/app/app.js");
+        request.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+
+        using var again = await Host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
+        Assert.Empty(await again.Content.ReadAsByteArrayAsync());
+        AssertPageHeaders(again);
+    }
+
+    [Fact]
+    public async Task GetPage_UnknownFile_Is404ProblemWithTheSecurityHeaders()
+    {
+        using var response = await Host.Client.GetAsync("/app/missing.js");
+
+        await AssertProblemAsync(response, HttpStatusCode.NotFound, "Not found");
+        AssertPageHeaders(response);
+    }
+
+    [Fact]
+    public async Task GetPage_WithoutTheTrailingSlash_RedirectsToIt()
+    {
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Host.BaseAddress };
+
+        using var response = await client.GetAsync("/app");
+
+        Assert.Equal(HttpStatusCode.MovedPermanently, response.StatusCode);
+        Assert.Equal("/app/", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task GetModelVersions_WithoutCredentials_ListsWhatTheAdminRouteLists()
+    {
+        var versions = await Host.GetJsonAsync("/api/model_versions/");
+        using var admin = await Host.SendAsAdminAsync(HttpMethod.Get, "/api/models/");
+
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+        Assert.Equal((await admin.Content.ReadFromJsonAsync<JsonElement>()).GetRawText(), versions.GetRawText());
+        Assert.Equal(await Host.ModelVersionAsync(), versions.GetProperty("served").GetString());
+        var served = versions.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("served").GetBoolean());
+        Assert.InRange(served.GetProperty("accuracy").GetDouble(), 0.99, 1);
+        Assert.True(served.TryGetProperty("drawingsAccuracy", out _));
+    }
+
+    [Fact]
+    public async Task GetModelVersions_Post_IsNotAllowed()
+    {
+        using var response = await Host.Client.PostAsync("/api/model_versions/", null);
+
+        Assert.False(response.IsSuccessStatusCode);
     }
 
     // ---- retraining ----
@@ -353,6 +457,54 @@ public abstract class ContractSuite(DigitHost host) : IAsyncLifetime
         await Host.EnsureNoRunAsync();
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/retrain_model/", HttpStatusCode.Accepted)]
+    [InlineData("/api/stop_training/", HttpStatusCode.OK)]
+    public async Task StateChangingRoute_FromThePagesOwnOrigin_IsServed(string route, HttpStatusCode status)
+    {
+        // What a browser sends with a POST from the built-in page: its own origin, which FRONTEND_URL does not list.
+        using var request = new HttpRequestMessage(HttpMethod.Post, route);
+        request.Headers.Add("Origin", Host.BaseAddress.GetLeftPart(UriPartial.Authority));
+
+        using var response = await Host.Client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        await Host.EnsureNoRunAsync();
+
+        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {body}");
+    }
+
+    [Theory]
+    [InlineData(null, 1)]
+    [InlineData("localhost.evil.example", 0)]
+    [InlineData("127.0.0.1.evil.example", 0)]
+    public async Task StateChangingRoute_FromAnOriginThatOnlyLooksLikeTheHosts_Is403(string? host, int portOffset)
+    {
+        // Another port of the same host, or another host on the same port, is another site.
+        var own = Host.BaseAddress;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/retrain_model/");
+        request.Headers.Add("Origin", $"http://{host ?? own.Host}:{own.Port + portOffset}");
+
+        using var response = await Host.Client.SendAsync(request);
+
+        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "Origin not allowed");
+        Assert.NotEqual("in_progress", await Host.ModelStatusAsync());
+    }
+
+    [Fact]
+    public async Task Retrain_FromAPageOnARebindingName_IsRefused()
+    {
+        // DNS rebinding: evil.example resolves to this server, so the page's origin and the Host header agree.
+        var port = Host.BaseAddress.Port;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/retrain_model/");
+        request.Headers.Host = $"evil.example:{port}";
+        request.Headers.Add("Origin", $"http://evil.example:{port}");
+
+        using var response = await Host.Client.SendAsync(request);
+
+        Assert.False(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        Assert.NotEqual("in_progress", await Host.ModelStatusAsync());
     }
 
     [Fact]
@@ -715,6 +867,12 @@ public abstract class ContractSuite(DigitHost host) : IAsyncLifetime
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+    }
+
+    private static void AssertPageHeaders(HttpResponseMessage response)
+    {
+        Assert.Equal("default-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
     }
 
     private Task<HttpResponseMessage> PreflightAsync(string origin)
