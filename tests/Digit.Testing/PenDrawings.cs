@@ -84,13 +84,14 @@ public static class PenDrawings
         FrontendDataUrl(Coverage(strokes), transparent: false);
 
     /// <summary>
-    /// What the frontend sends for MNIST test digit <paramref name="index"/> drawn as most people draw: large, in the
-    /// middle of the canvas, with a wide pen.
+    /// What the frontend sends for MNIST test digit <paramref name="index"/> drawn as most people draw: ten times its
+    /// size in the middle of the canvas, its strokes about as wide as the frontend's pen (an MNIST stroke of two to
+    /// three pixels, cut at a third of its intensity, is 20-30 px wide at that scale).
     /// </summary>
     public static string CentredDataUrl(MnistSet set, int index)
     {
         ArgumentNullException.ThrowIfNull(set);
-        var style = CanvasDrawings.CentredLarge(set.Image(index));
+        var style = CanvasDrawings.CentredLarge(set.Image(index)) with { Bold = false, Threshold = 0.33 };
         return FrontendDataUrl(CanvasDrawings.Render(set.Image(index), style), style.Transparent);
     }
 
