@@ -108,9 +108,27 @@ param trainingSamples int = 0
 @metadata({ appSetting: 'TRAINING_LEASE_SECONDS' })
 param trainingLeaseSeconds int = 30
 
-@description('Publish rule: serve a finished run\'s model only if its test accuracy is at most this fraction below the served model\'s (for example 0.002). Empty: always serve it.')
+@description('Publish rule: serve a finished run\'s model only if its accuracy on MNIST, on the synthetic canvas drawings and on the held-out corrections is at most this fraction below the served model\'s. Empty: 0.005; 1: always serve it.')
 @metadata({ appSetting: 'PUBLISH_MAX_ACCURACY_DROP' })
 param publishMaxAccuracyDrop string = ''
+
+@minValue(1)
+@maxValue(10000000)
+@description('Corrections kept at most; at the cap a new one is refused (409) until an admin deletes some.')
+@metadata({ appSetting: 'FEEDBACK_MAX' })
+param feedbackMax int = 50000
+
+@minValue(1)
+@maxValue(1000000)
+@description('Corrections a client may send a minute (each instance keeps its own buckets).')
+@metadata({ appSetting: 'FEEDBACK_RATE_PER_MINUTE' })
+param feedbackRatePerMinute int = 60
+
+@minValue(1)
+@maxValue(1000000)
+@description('Corrections a client may send at once before the per-minute rate applies.')
+@metadata({ appSetting: 'FEEDBACK_BURST' })
+param feedbackBurst int = 20
 
 var tags = { 'azd-env-name': environmentName }
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -148,6 +166,9 @@ module resources 'resources.bicep' = {
       TRAINING_SAMPLES: string(trainingSamples)
       TRAINING_LEASE_SECONDS: string(trainingLeaseSeconds)
       PUBLISH_MAX_ACCURACY_DROP: publishMaxAccuracyDrop
+      FEEDBACK_MAX: string(feedbackMax)
+      FEEDBACK_RATE_PER_MINUTE: string(feedbackRatePerMinute)
+      FEEDBACK_BURST: string(feedbackBurst)
     }
   }
 }

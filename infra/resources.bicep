@@ -47,6 +47,9 @@ type settingsFromParameters = {
   TRAINING_SAMPLES: string
   TRAINING_LEASE_SECONDS: string
   PUBLISH_MAX_ACCURACY_DROP: string
+  FEEDBACK_MAX: string
+  FEEDBACK_RATE_PER_MINUTE: string
+  FEEDBACK_BURST: string
 }
 
 var functionAppName = 'func-digit-${resourceToken}'
@@ -253,6 +256,9 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'TRAINING_SAMPLES', value: settings.TRAINING_SAMPLES }
         { name: 'TRAINING_LEASE_SECONDS', value: settings.TRAINING_LEASE_SECONDS }
         { name: 'PUBLISH_MAX_ACCURACY_DROP', value: settings.PUBLISH_MAX_ACCURACY_DROP }
+        { name: 'FEEDBACK_MAX', value: settings.FEEDBACK_MAX }
+        { name: 'FEEDBACK_RATE_PER_MINUTE', value: settings.FEEDBACK_RATE_PER_MINUTE }
+        { name: 'FEEDBACK_BURST', value: settings.FEEDBACK_BURST }
       ]
     }
   }

@@ -64,9 +64,12 @@ public sealed record TrainingOptions
             Augmentation = null,
         },
         // Fast's network and schedule; the pen changes keep the ink's size, as the served preprocessing does for a fat pen.
+        // Measured with two libtorch threads at seed 42: distorting 3 in 4 images with smoothing 0.1 read the drawings
+        // set at 98.40 %, 0.57 points below the shipped model; 85 in 100 with smoothing 0.05 at 98.63 % (seed 1: 98.60 %).
         TrainingRecipe.Canvas => new TrainingOptions
         {
-            Augmentation = new AugmentationOptions(KeepInkSize: true, Share: 0.75),
+            LabelSmoothing = 0.05,
+            Augmentation = new AugmentationOptions(KeepInkSize: true, Share: 0.85),
         },
         _ => throw new ArgumentOutOfRangeException(nameof(recipe), recipe, "Unknown recipe."),
     };

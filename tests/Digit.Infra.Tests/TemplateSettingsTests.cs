@@ -28,6 +28,8 @@ public sealed class TemplateSettingsTests(CompiledTemplate template) : IClassFix
         ["ADMIN_TOKEN"] = "local server only",
         // The Flex Consumption plan refuses it: functionAppConfig.runtime names the worker (checked below).
         ["FUNCTIONS_WORKER_RUNTIME"] = "set as functionAppConfig.runtime",
+        // Azure sets the app's own host name; the built-in page's origin rule reads it.
+        ["WEBSITE_HOSTNAME"] = "set by the platform",
     };
 
     /// <summary>Settings the template sets from the resources it makes, not from a parameter.</summary>

@@ -26,7 +26,7 @@ public sealed class TrainingOptionsTests
         var canvas = TrainingOptions.For(TrainingOptions.DefaultRecipe);
 
         Assert.Equal(TrainingRecipe.Canvas, TrainingOptions.DefaultRecipe);
-        Assert.Equal(TrainingOptions.For(TrainingRecipe.Fast) with { Augmentation = canvas.Augmentation }, canvas);
+        Assert.Equal(TrainingOptions.For(TrainingRecipe.Fast) with { Augmentation = canvas.Augmentation, LabelSmoothing = canvas.LabelSmoothing }, canvas);
         Assert.NotNull(canvas.Augmentation);
         Assert.True(canvas.Augmentation.KeepInkSize);
     }
