@@ -23,8 +23,10 @@ public static class DrawingsSet
     /// <paramref name="test"/>, as 784 bytes each, 0 = background, 255 = ink, with their labels. The same set,
     /// count and seed always give the same bytes. With count equal to the set's size, drawing i is DigitBench's
     /// drawing i for the same seed. A drawing the preprocessing refuses (none in practice) is left all background.
+    /// <paramref name="parallelism"/> bounds the threads that draw (every core when null): a server that makes the
+    /// set beside live requests makes it on one thread, so its thread pool stays free for them.
     /// </summary>
-    public static MnistSet Create(MnistSet test, int count = DefaultCount, int seed = DefaultSeed)
+    public static MnistSet Create(MnistSet test, int count = DefaultCount, int seed = DefaultSeed, int? parallelism = null)
     {
         ArgumentNullException.ThrowIfNull(test);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -32,7 +34,7 @@ public static class DrawingsSet
         var pixels = new byte[plan.Count * MnistSet.ImageSize];
         var labels = new byte[plan.Count];
         // Each drawing depends only on its digit and its style, so the order they are made in does not matter.
-        Parallel.For(0, plan.Count, i =>
+        Parallel.For(0, plan.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism ?? -1 }, i =>
         {
             var (source, style) = plan[i];
             var picture = CanvasDrawings.FrontendImage(CanvasDrawings.Render(test.Image(source), style), style.Transparent);

@@ -7,7 +7,7 @@ namespace Digit.Backend.Retraining.Steps;
 /// The seeded synthetic drawings set (<see cref="DrawingsSet"/>) the publish rule scores models on, made from the
 /// MNIST test images once per process and kept: every run of the process is judged on the same drawings.
 /// </summary>
-public sealed class DrawingsSetSource(MnistDataSource mnist)
+public sealed class DrawingsSetSource(MnistDataSource mnist, TrainingThread trainingThread)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private MnistSet? _set;
@@ -22,7 +22,9 @@ public sealed class DrawingsSetSource(MnistDataSource mnist)
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            _set ??= await Task.Run(() => DrawingsSet.Create(data.Test), cancellationToken);
+            // On the training thread, one drawing at a time: drawing on every pool thread delayed the progress
+            // stream's events past a second.
+            _set ??= await trainingThread.RunAsync(() => DrawingsSet.Create(data.Test, parallelism: 1), cancellationToken);
             return _set;
         }
         finally

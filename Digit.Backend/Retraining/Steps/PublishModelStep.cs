@@ -71,8 +71,9 @@ public sealed class PublishModelStep(
         var drawings = await drawingsSet.GetAsync(guard.Token);
         var heldOut = await corrections.HeldOutAsync(guard.Token);
         var trainedOn = (await corrections.TrainingAsync(request.CorrectionsUntil, guard.Token)).Count;
-        // Scoring two models on some 15,000 images takes seconds of CPU: off the request threads.
-        var verdict = await Task.Run(() => rule.JudgeAsync(onnx, accuracy, data, drawings, heldOut, guard.Token), guard.Token);
+        var served = await rule.ServedAsync(guard.Token);
+        // Scoring two models on some 15,000 images takes seconds of CPU: on the training thread, as training is.
+        var verdict = await trainingThread.RunAsync(() => rule.Judge(onnx, accuracy, served, data, drawings, heldOut, guard.Token), guard.Token);
 
         if (!await guard.ConfirmAsync())
         {

@@ -25,31 +25,26 @@ public sealed class PublishRule(IModelStore models, IOptions<RetrainOptions> ret
     /// <summary>Held-out corrections needed before they count: fewer would let a handful of drawings decide.</summary>
     public const int MinHeldOutCorrections = 50;
 
-    /// <summary>Scores the candidate and the served model (when there is one) and decides.</summary>
-    public async Task<PublishVerdict> JudgeAsync(
-        byte[] candidate, double candidateMnist, MnistData mnist, MnistSet drawings, MnistSet heldOut, CancellationToken cancellationToken)
+    /// <summary>
+    /// Scores the candidate and the served model (its version and ONNX bytes, when one is served) and decides. Pure
+    /// computation, seconds of it: the caller runs it where it starves no request.
+    /// </summary>
+    public PublishVerdict Judge(
+        byte[] candidate, double candidateMnist, (ModelVersion Version, byte[] Onnx)? served, MnistData mnist, MnistSet drawings, MnistSet heldOut,
+        CancellationToken cancellationToken)
     {
         var corrections = heldOut.Count >= MinHeldOutCorrections ? heldOut : null;
         var candidateScores = new ModelScores(
             candidateMnist,
             OnnxEvaluator.Accuracy(candidate, drawings, cancellationToken: cancellationToken),
             corrections is null ? null : OnnxEvaluator.Accuracy(candidate, corrections, cancellationToken: cancellationToken));
-
-        if (await models.GetCurrentAsync(cancellationToken) is not { } served)
+        if (served is not { } current)
         {
             return new PublishVerdict(true, null, candidateScores, null);
         }
-        byte[] servedModel;
-        try
-        {
-            servedModel = await models.ReadModelAsync(served.Version, cancellationToken);
-        }
-        catch (ModelNotFoundException)
-        {
-            return new PublishVerdict(true, null, candidateScores, null);
-        }
+        var (servedVersion, servedModel) = current;
         var servedScores = new ModelScores(
-            served.Accuracy ?? OnnxEvaluator.Accuracy(servedModel, mnist.Test, cancellationToken: cancellationToken),
+            servedVersion.Accuracy ?? OnnxEvaluator.Accuracy(servedModel, mnist.Test, cancellationToken: cancellationToken),
             OnnxEvaluator.Accuracy(servedModel, drawings, cancellationToken: cancellationToken),
             corrections is null ? null : OnnxEvaluator.Accuracy(servedModel, corrections, cancellationToken: cancellationToken));
 
@@ -64,7 +59,7 @@ public sealed class PublishRule(IModelStore models, IOptions<RetrainOptions> ret
         return worse.Count == 0
             ? new PublishVerdict(true, null, candidateScores, servedScores)
             : new PublishVerdict(false,
-                $"it reads {string.Join(" and ", worse)}, more than {Points(drop)} points below the served model {served.Version} " +
+                $"it reads {string.Join(" and ", worse)}, more than {Points(drop)} points below the served model {servedVersion.Version} " +
                 "(PUBLISH_MAX_ACCURACY_DROP sets the allowed drop).",
                 candidateScores, servedScores);
 
@@ -74,6 +69,23 @@ public sealed class PublishRule(IModelStore models, IOptions<RetrainOptions> ret
             {
                 worse.Add($"{set} at {Percent(candidateAccuracy)} against {Percent(servedAccuracy)}");
             }
+        }
+    }
+
+    /// <summary>The served model's version and ONNX bytes, or null when none is served (or its file is gone).</summary>
+    public async Task<(ModelVersion Version, byte[] Onnx)?> ServedAsync(CancellationToken cancellationToken)
+    {
+        if (await models.GetCurrentAsync(cancellationToken) is not { } served)
+        {
+            return null;
+        }
+        try
+        {
+            return (served, await models.ReadModelAsync(served.Version, cancellationToken));
+        }
+        catch (ModelNotFoundException)
+        {
+            return null;
         }
     }
 
