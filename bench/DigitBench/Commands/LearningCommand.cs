@@ -54,6 +54,7 @@ internal static class LearningCommand
         var taught = new Random(20261207);
         var corrections = Enumerable.Range(0, 200).Select(_ => Read(PenDrawings.DataUrl(PenDrawings.SlashedZero(taught)), 0))
             .Concat(Enumerable.Range(0, 200).Select(i => Read(PenDrawings.CentredDataUrl(data.Test, 2 * i), data.Test.Labels[2 * i])))
+            .OrderBy(c => c.Id, StringComparer.Ordinal) // as the store lists them, so a run here trains as the server's does
             .ToArray();
         var training = Set(corrections.Where(c => !c.HeldOut));
         var heldOut = Set(corrections.Where(c => c.HeldOut));

@@ -122,6 +122,13 @@ public abstract class LearningLoopSuite(DigitHost host, ITestOutputHelper output
         await host.WaitUntilAsync(
             async () => (run = await host.Client.GetFromJsonAsync<JsonElement>(status)).GetProperty("output").ValueKind == JsonValueKind.Object,
             TimeSpan.FromMinutes(10), "the default run to end");
+        var output = run.GetProperty("output");
+        if (output.TryGetProperty("served", out var served) && served.GetBoolean())
+        {
+            // Published to the store; this instance serves it once its watcher has seen it.
+            var version = output.GetProperty("modelVersion").GetString();
+            await host.WaitUntilAsync(async () => await host.ModelVersionAsync() == version, TimeSpan.FromSeconds(10), $"model {version} to be served");
+        }
         return run;
     }
 
