@@ -16,17 +16,25 @@ public sealed class CorrectionSets(ICorrectionStore corrections)
         {
             return Empty;
         }
-        var all = await corrections.ListAsync(cancellationToken);
-        return ToSet(all.Where(correction => !correction.HeldOut && correction.ReceivedAt <= last));
+        return ToSet(Training(await corrections.ListAsync(cancellationToken), last));
     }
 
-    /// <summary>How many corrections a run that begins now trains on.</summary>
-    public async Task<int> CountTrainingAsync(CancellationToken cancellationToken) =>
-        (await corrections.ListAsync(cancellationToken)).Count(correction => !correction.HeldOut);
+    private static IEnumerable<Correction> Training(IEnumerable<Correction> all, DateTimeOffset until) =>
+        all.Where(correction => !correction.HeldOut && correction.ReceivedAt <= until);
 
-    /// <summary>Every held-out correction: never trained on, so a fair test of how a model reads people's drawings.</summary>
-    public async Task<MnistSet> HeldOutAsync(CancellationToken cancellationToken) =>
-        ToSet((await corrections.ListAsync(cancellationToken)).Where(correction => correction.HeldOut));
+    /// <summary>How many corrections a run that begins now trains on: the ids tell, so no record is read.</summary>
+    public async Task<int> CountTrainingAsync(CancellationToken cancellationToken) =>
+        (await corrections.ListIdsAsync(cancellationToken)).Count(id => !CorrectionIds.IsHeldOut(id));
+
+    /// <summary>
+    /// From one listing, what the publish step needs: every held-out correction (never trained on, so a fair test of
+    /// how a model reads people's drawings) and how many the run trained on.
+    /// </summary>
+    public async Task<(MnistSet HeldOut, int TrainedOn)> ForPublishingAsync(DateTimeOffset? until, CancellationToken cancellationToken)
+    {
+        var all = await corrections.ListAsync(cancellationToken);
+        return (ToSet(all.Where(correction => correction.HeldOut)), until is { } last ? Training(all, last).Count() : 0);
+    }
 
     private static MnistSet Empty => new([], []);
 

@@ -69,8 +69,7 @@ public sealed class PublishModelStep(
             guard.Token);
 
         var drawings = await drawingsSet.GetAsync(guard.Token);
-        var heldOut = await corrections.HeldOutAsync(guard.Token);
-        var trainedOn = (await corrections.TrainingAsync(request.CorrectionsUntil, guard.Token)).Count;
+        var (heldOut, trainedOn) = await corrections.ForPublishingAsync(request.CorrectionsUntil, guard.Token);
         var served = await rule.ServedAsync(guard.Token);
         // Scoring two models on some 15,000 images takes seconds of CPU: on the training thread, as training is.
         var verdict = await trainingThread.RunAsync(() => rule.Judge(onnx, accuracy, served, data, drawings, heldOut, guard.Token), guard.Token);
