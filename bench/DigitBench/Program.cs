@@ -23,5 +23,6 @@ var root = new RootCommand("Digit benchmarks: print figures next to their target
     BombsCommand.Create(),
     LearningCommand.Create(),
     CorrectionsCommand.Create(),
+    ColdStartCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
