@@ -1,5 +1,7 @@
 using Digit.Backend.Hosting;
+#if !PREDICT_ONLY
 using Digit.Functions.Retraining;
+#endif
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,6 +26,13 @@ public static class FunctionsServiceCollectionExtensions
                 options.BlobConnection = HostStorage(configuration);
             }
         });
+#if PREDICT_ONLY
+        // Run status comes from the Redis the training app writes; the training routes name that app.
+        services.AddOptions<RunStateOptions>()
+            .Validate(options => !string.IsNullOrWhiteSpace(options.RedisUrl), RedisRequiredMessage)
+            .ValidateOnStart();
+        services.AddSettings<TrainingAppOptions>();
+#else
         services.AddOptions<RunStateOptions>()
             .Validate(options => !string.IsNullOrWhiteSpace(options.RedisUrl), RedisRequiredMessage)
             .Validate(
@@ -31,6 +40,7 @@ public static class FunctionsServiceCollectionExtensions
                 $"TRAINING_LEASE_SECONDS must be at least {Math.Ceiling(2 * RetrainOrchestrator.LongestGapBetweenActivities.TotalSeconds)} on the Functions app: " +
                 $"no heartbeat is sent between two activities, and that gap can be {RetrainOrchestrator.LongestGapBetweenActivities.TotalSeconds:0} s (a retry's back-off plus queue polling).")
             .ValidateOnStart();
+#endif
         return services;
     }
 

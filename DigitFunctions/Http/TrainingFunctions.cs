@@ -1,20 +1,32 @@
 using Digit.Backend.Api;
-using Digit.Backend.Hosting;
-using Digit.Backend.Retraining;
 using Digit.Backend.Runs;
-using Digit.Functions.Retraining;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+#if PREDICT_ONLY
+using Digit.Functions.Hosting;
+#else
+using Digit.Backend.Hosting;
+using Digit.Backend.Retraining;
+using Digit.Functions.Retraining;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+#endif
 
 namespace Digit.Functions.Http;
 
 /// <summary>
 /// The training routes of the contract; each calls the shared handler. Start and stop get an executor around the
-/// Durable client that Functions binds to this invocation.
+/// Durable client that Functions binds to this invocation; in the predict-only app they answer that training runs in
+/// the training app, and the status routes read the run store both apps share.
 /// </summary>
+#if PREDICT_ONLY
+public sealed class TrainingFunctions(
+    IRunStore runs,
+    LastKnownProgress lastKnown,
+    IOptions<TrainingAppOptions> trainingApp,
+    TimeProvider time)
+#else
 public sealed class TrainingFunctions(
     RunCoordinator coordinator,
     IRunStore runs,
@@ -22,7 +34,21 @@ public sealed class TrainingFunctions(
     IOptions<FrontendOptions> frontend,
     TimeProvider time,
     ILogger<TrainingFunctions> logger)
+#endif
 {
+#if PREDICT_ONLY
+    /// <summary>The predict-only app does not train: 503 naming the training app (TRAINING_APP_URL).</summary>
+    [Function(nameof(RetrainModel))]
+    public IResult RetrainModel(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = DigitRoutes.Retrain)] HttpRequest request) =>
+        TrainingElsewhere.Answer(trainingApp.Value, DigitRoutes.Retrain);
+
+    /// <summary>The predict-only app runs no training to stop: 503 naming the training app (TRAINING_APP_URL).</summary>
+    [Function(nameof(StopTraining))]
+    public IResult StopTraining(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = DigitRoutes.StopTraining)] HttpRequest request) =>
+        TrainingElsewhere.Answer(trainingApp.Value, DigitRoutes.StopTraining);
+#else
     [Function(nameof(RetrainModel))]
     public Task<IResult> RetrainModel(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = DigitRoutes.Retrain)] HttpRequest request,
@@ -36,6 +62,7 @@ public sealed class TrainingFunctions(
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
         TrainingHandlers.PostStopTraining(request, coordinator, new DurableRetrainExecutor(client, logger), frontend, cancellationToken);
+#endif
 
     [Function(nameof(CheckModelStatus))]
     public Task<IResult> CheckModelStatus(

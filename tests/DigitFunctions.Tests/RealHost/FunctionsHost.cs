@@ -14,7 +14,9 @@ namespace Digit.Functions.Tests.RealHost;
 public class FunctionsHost : DigitHost
 {
     private static readonly SemaphoreSlim Publishing = new(1, 1);
-    private static string? _published;
+    // One publish of each app (DigitApp: Full or Predict) per test run.
+    private static readonly Dictionary<string, string> Published = new(StringComparer.Ordinal);
+    private string? _published;
 
     // Every fixture of a test run with the same settings starts the same app under the same host: when one could not
     // run an orchestration, the others fail at once with its reason instead of waiting for theirs.
@@ -56,6 +58,9 @@ public class FunctionsHost : DigitHost
     /// </summary>
     public IReadOnlyList<string> ColdStartMappedFiles { get; private set; } = [];
 
+    /// <summary>Which app of DigitFunctions this host runs: Full (predicts and trains) or Predict (dotnet publish -p:DigitApp=Predict).</summary>
+    protected virtual string DigitApp => "Full";
+
     /// <summary>The folder of the published app.</summary>
     public string PublishFolder => _published ?? throw new InvalidOperationException("The app has not been published.");
 
@@ -70,15 +75,11 @@ public class FunctionsHost : DigitHost
     public override void AddAdminCredentials(HttpRequestMessage request) => request.Headers.Add("x-functions-key", FunctionKey());
 
     /// <summary>The folder of the Functions host build (from ../shared/functions-host/build.sh, cached).</summary>
-    public static async Task<string> BuildHostAsync()
-    {
-        var build = await RunAsync(Path.Combine(SharedHostFolder(), "build.sh"), [], TimeSpan.FromMinutes(20));
-        return build.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
-    }
+    public static Task<string> BuildHostAsync() => FunctionsRuntime.BuildHostAsync();
 
     protected override async Task<Uri> StartAsync()
     {
-        var published = PublishOnceAsync();
+        var published = PublishOnceAsync(DigitApp);
         var hostFolder = BuildHostAsync();
         var services = Task.WhenAll(_redis.InitializeAsync(), StartAzuriteAsync());
         await Task.WhenAll(published, hostFolder, services);
@@ -117,7 +118,8 @@ public class FunctionsHost : DigitHost
         {
             environment[name] = value;
         }
-        _host = ServerProcess.Start(Path.Combine(SharedHostFolder(), "run.sh"), [await published, _port.ToString()], environment);
+        _published = await published;
+        _host = ServerProcess.Start(FunctionsRuntime.RunScript, [_published, _port.ToString()], environment);
         return new Uri($"http://127.0.0.1:{_port}");
     }
 
@@ -151,7 +153,10 @@ public class FunctionsHost : DigitHost
     {
         using var response = await Client.PostAsync("/api/drawing/", Drawings.Body(Drawings.FrontendDataUrl(MnistFolder.Test, 0)));
         response.EnsureSuccessStatusCode();
-        await RunSmokeOrchestrationAsync();
+        if (DigitApp == "Full")
+        {
+            await RunSmokeOrchestrationAsync();
+        }
         var worker = FindWorker() ?? throw new InvalidOperationException($"No worker process of the host was found.{Environment.NewLine}{Output}");
         ColdStartMappedFiles = File.ReadLines($"/proc/{worker}/maps")
             .Select(line => line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries))
@@ -253,53 +258,26 @@ public class FunctionsHost : DigitHost
         return document.RootElement.GetProperty("functionKeys")[0].GetProperty("value").GetString()!;
     }
 
-    private int? FindWorker()
-    {
-        if (_host is null)
-        {
-            return null;
-        }
-        foreach (var folder in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(folder), out var pid) && pid != Environment.ProcessId
-                && TryRead(Path.Combine(folder, "cmdline")) is { } commandLine && commandLine.Contains("DigitFunctions.dll", StringComparison.Ordinal)
-                && TryRead(Path.Combine(folder, "environ")) is { } environment && environment.Contains($"ASPNETCORE_URLS=http://127.0.0.1:{_port}", StringComparison.Ordinal))
-            {
-                return pid;
-            }
-        }
-        return null;
-    }
+    private int? FindWorker() => _host is null ? null : FunctionsRuntime.FindWorker(_port);
 
-    private static string? TryRead(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Publishes DigitFunctions for linux-x64 once per test run, as the pipeline does.</summary>
-    private static async Task<string> PublishOnceAsync()
+    /// <summary>Publishes DigitFunctions for linux-x64 once per test run and app, as the pipeline does.</summary>
+    private static async Task<string> PublishOnceAsync(string digitApp)
     {
         await Publishing.WaitAsync();
         try
         {
-            if (_published is null)
+            if (!Published.TryGetValue(digitApp, out var published))
             {
                 var output = Directory.CreateTempSubdirectory("digit-functions-publish-").FullName;
                 var project = Path.Combine(RepositoryRoot.Find(), "DigitFunctions", "DigitFunctions.csproj");
                 await RunAsync(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
-                    ["publish", project, "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo", "-clp:ErrorsOnly"], TimeSpan.FromMinutes(15));
-                _published = output;
+                    ["publish", project, "-c", "Release", "-r", "linux-x64", $"-p:DigitApp={digitApp}", "-o", output, "-nologo", "-clp:ErrorsOnly"],
+                    TimeSpan.FromMinutes(15));
+                Published[digitApp] = published = output;
                 // 600 MB: removed when the test process ends, so repeated runs do not fill the disk.
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(output);
             }
-            return _published;
+            return published;
         }
         finally
         {
@@ -317,14 +295,6 @@ public class FunctionsHost : DigitHost
         {
             // Left for the system's temporary-file cleaning; the run's outcome does not depend on it.
         }
-    }
-
-    private static string SharedHostFolder()
-    {
-        var folder = Path.GetFullPath(Path.Combine(RepositoryRoot.Find(), "..", "shared", "functions-host"));
-        return File.Exists(Path.Combine(folder, "run.sh"))
-            ? folder
-            : throw new InvalidOperationException($"The Functions host is not at {folder}; the real-host tests need ../shared/functions-host beside the repository.");
     }
 
     private static async Task<string> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout)
