@@ -27,6 +27,16 @@ param frontendUrl string = 'http://localhost:3000'
 @description('Memory of each Function App instance, in MB; CPU is proportional to it.')
 param instanceMemoryMB int = 2048
 
+@allowed(['one', 'two'])
+@description('one: a single Function App that predicts and trains. two: also a predict-only app (DigitFunctions published with -p:DigitApp=Predict: no TorchSharp, libtorch or MNIST) on its own small instances, sharing Redis and the model container; the full app then serves training and the frontend can call the predict-only app for everything else.')
+param apps string = 'one'
+
+// 512 MB: the predict-only app holds ONNX Runtime and one small model beside the host (the worker's RSS after a
+// cold start is under 200 MB), so the smallest Flex Consumption instance serves it.
+@allowed([512, 2048, 4096])
+@description('Memory of each predict-only instance, in MB (apps = two).')
+param predictInstanceMemoryMB int = 512
+
 @minValue(40)
 @maxValue(1000)
 @description('Most instances the Function App scales out to (40 is the lowest value the Flex Consumption plan accepts).')
@@ -148,6 +158,8 @@ module resources 'resources.bicep' = {
     resourceToken: resourceToken
     frontendUrl: frontendUrl
     instanceMemoryMB: instanceMemoryMB
+    deployPredictApp: apps == 'two'
+    predictInstanceMemoryMB: predictInstanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     durableAlwaysReadyInstances: durableAlwaysReadyInstances
     redisSku: redisSku
@@ -178,5 +190,8 @@ output AZURE_LOCATION string = location
 output AZURE_RESOURCE_GROUP string = group.name
 output AZURE_FUNCTION_APP_NAME string = resources.outputs.functionAppName
 output AZURE_FUNCTION_APP_URL string = resources.outputs.functionAppUrl
+// Empty when apps = one.
+output AZURE_PREDICT_FUNCTION_APP_NAME string = resources.outputs.predictFunctionAppName
+output AZURE_PREDICT_FUNCTION_APP_URL string = resources.outputs.predictFunctionAppUrl
 output AZURE_STORAGE_ACCOUNT_NAME string = resources.outputs.storageAccountName
 output AZURE_REDIS_HOST string = resources.outputs.redisHostName

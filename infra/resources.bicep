@@ -1,4 +1,5 @@
-// Everything Digit runs on, in one resource group: a Linux Function App on the Flex Consumption plan, its storage
+// Everything Digit runs on, in one resource group: a Linux Function App on the Flex Consumption plan (and, when asked,
+// a predict-only app beside it on its own plan, sharing Redis and the model container), their storage
 // (host, Durable task hub, deployment package, model store) reached only with a managed identity, Azure Managed
 // Redis for the training state, and Application Insights on a Log Analytics workspace.
 
@@ -16,6 +17,12 @@ param frontendUrl string
 
 @description('Memory of each Function App instance, in MB.')
 param instanceMemoryMB int
+
+@description('Whether to deploy the predict-only app beside the full one.')
+param deployPredictApp bool
+
+@description('Memory of each predict-only instance, in MB.')
+param predictInstanceMemoryMB int
 
 @description('Most instances the Function App scales out to.')
 param maximumInstanceCount int
@@ -53,8 +60,10 @@ type settingsFromParameters = {
 }
 
 var functionAppName = 'func-digit-${resourceToken}'
-// The Flex Consumption plan runs the app from a zip in this container.
+var predictAppName = 'func-digit-predict-${resourceToken}'
+// The Flex Consumption plan runs each app from a zip in its own container.
 var deploymentContainer = 'app-package-${resourceToken}'
+var predictDeploymentContainer = 'app-package-predict-${resourceToken}'
 // FRONTEND_URL's origins as CORS wants them: trimmed, without a trailing slash, no empty entries.
 var frontendOrigins = map(
   filter(map(split(frontendUrl, ','), origin => trim(origin)), origin => !empty(origin)),
@@ -122,6 +131,11 @@ resource packageContainer 'Microsoft.Storage/storageAccounts/blobServices/contai
   name: deploymentContainer
 }
 
+resource predictPackageContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = if (deployPredictApp) {
+  parent: blobs
+  name: predictDeploymentContainer
+}
+
 resource modelContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
   parent: blobs
   name: settings.MODEL_CONTAINER
@@ -169,6 +183,36 @@ resource redisDatabase 'Microsoft.Cache/redisEnterprise/databases@2025-07-01' = 
     accessKeysAuthentication: 'Enabled'
   }
 }
+
+// What both apps are given: storage and identity, telemetry, Redis, the model store, CORS origins, the lease of a
+// run (the sweeper ends abandoned runs on either app) and the corrections' limits.
+var sharedAppSettings = [
+  // Host storage and the Durable task hub (Azure Storage provider, which reads AzureWebJobsStorage) through the
+  // identity: account name, "managedidentity" and the identity's client id instead of a connection string.
+  { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+  { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+  { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
+  // The model store: a blob endpoint instead of a connection string makes the app use its Azure identity,
+  // and AZURE_CLIENT_ID tells that identity apart from any other.
+  { name: 'MODEL_STORAGE', value: storage.properties.primaryEndpoints.blob }
+  { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+  // GET / must reach the Health function, not the host's home page.
+  { name: 'AzureWebJobsDisableHomepage', value: 'true' }
+  // The key is read here and nowhere else: never an output, never a parameter.
+  {
+    name: 'REDIS_URL'
+    value: 'rediss://:${uriComponent(redisDatabase.listKeys().primaryKey)}@${redis.properties.hostName}:${redisDatabase.properties.port}/0'
+  }
+  { name: 'FRONTEND_URL', value: frontendUrl }
+  { name: 'REDIS_KEY_PREFIX', value: settings.REDIS_KEY_PREFIX }
+  { name: 'MODEL_CONTAINER', value: settings.MODEL_CONTAINER }
+  { name: 'MODEL_POLL_MS', value: settings.MODEL_POLL_MS }
+  { name: 'TRAINING_LEASE_SECONDS', value: settings.TRAINING_LEASE_SECONDS }
+  { name: 'FEEDBACK_MAX', value: settings.FEEDBACK_MAX }
+  { name: 'FEEDBACK_RATE_PER_MINUTE', value: settings.FEEDBACK_RATE_PER_MINUTE }
+  { name: 'FEEDBACK_BURST', value: settings.FEEDBACK_BURST }
+]
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: 'plan-digit-${resourceToken}'
@@ -224,28 +268,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         allowedOrigins: frontendOrigins
         supportCredentials: false
       }
-      appSettings: [
-        // Host storage and the Durable task hub (Azure Storage provider, which reads AzureWebJobsStorage) through the
-        // identity: account name, "managedidentity" and the identity's client id instead of a connection string.
-        { name: 'AzureWebJobsStorage__accountName', value: storage.name }
-        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
-        { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
-        // The model store: a blob endpoint instead of a connection string makes the app use its Azure identity,
-        // and AZURE_CLIENT_ID tells that identity apart from any other.
-        { name: 'MODEL_STORAGE', value: storage.properties.primaryEndpoints.blob }
-        { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
-        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
-        // GET / must reach the Health function, not the host's home page.
-        { name: 'AzureWebJobsDisableHomepage', value: 'true' }
-        // The key is read here and nowhere else: never an output, never a parameter.
-        {
-          name: 'REDIS_URL'
-          value: 'rediss://:${uriComponent(redisDatabase.listKeys().primaryKey)}@${redis.properties.hostName}:${redisDatabase.properties.port}/0'
-        }
-        { name: 'FRONTEND_URL', value: frontendUrl }
-        { name: 'REDIS_KEY_PREFIX', value: settings.REDIS_KEY_PREFIX }
-        { name: 'MODEL_CONTAINER', value: settings.MODEL_CONTAINER }
-        { name: 'MODEL_POLL_MS', value: settings.MODEL_POLL_MS }
+      appSettings: concat(sharedAppSettings, [
         { name: 'MNIST_PATH', value: settings.MNIST_PATH }
         { name: 'TRAINING_RECIPE', value: settings.TRAINING_RECIPE }
         { name: 'TRAINING_EPOCHS', value: settings.TRAINING_EPOCHS }
@@ -254,19 +277,80 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'TRAINING_SEED', value: settings.TRAINING_SEED }
         { name: 'TRAINING_THREADS', value: settings.TRAINING_THREADS }
         { name: 'TRAINING_SAMPLES', value: settings.TRAINING_SAMPLES }
-        { name: 'TRAINING_LEASE_SECONDS', value: settings.TRAINING_LEASE_SECONDS }
         { name: 'PUBLISH_MAX_ACCURACY_DROP', value: settings.PUBLISH_MAX_ACCURACY_DROP }
-        { name: 'FEEDBACK_MAX', value: settings.FEEDBACK_MAX }
-        { name: 'FEEDBACK_RATE_PER_MINUTE', value: settings.FEEDBACK_RATE_PER_MINUTE }
-        { name: 'FEEDBACK_BURST', value: settings.FEEDBACK_BURST }
-      ]
+      ])
     }
   }
   // The app starts as soon as it exists: its identity must already hold its storage roles.
   dependsOn: [storageRoles, packageContainer, modelContainer]
 }
 
+// The predict-only app: the same identity, storage, Redis and model container, its own plan and instance size. It
+// reads run state from Redis and serves each model the full app publishes; retrain and stop requests get a 503
+// naming the full app (TRAINING_APP_URL).
+resource predictPlan 'Microsoft.Web/serverfarms@2024-11-01' = if (deployPredictApp) {
+  name: 'plan-digit-predict-${resourceToken}'
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource predictApp 'Microsoft.Web/sites@2024-11-01' = if (deployPredictApp) {
+  name: predictAppName
+  location: location
+  tags: union(tags, { 'azd-service-name': 'predict' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identity.id}': {} }
+  }
+  properties: {
+    serverFarmId: predictPlan.id
+    httpsOnly: true
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${predictDeploymentContainer}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identity.id
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: predictInstanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      cors: {
+        allowedOrigins: frontendOrigins
+        supportCredentials: false
+      }
+      appSettings: concat(sharedAppSettings, [
+        { name: 'TRAINING_APP_URL', value: 'https://${functionApp.properties.defaultHostName}' }
+      ])
+    }
+  }
+  dependsOn: [storageRoles, predictPackageContainer, modelContainer]
+}
+
 output functionAppName string = functionApp.name
 output functionAppUrl string = 'https://${functionApp.properties.defaultHostName}'
+output predictFunctionAppName string = deployPredictApp ? predictAppName : ''
+output predictFunctionAppUrl string = deployPredictApp ? 'https://${predictApp!.properties.defaultHostName}' : ''
 output storageAccountName string = storage.name
 output redisHostName string = redis.properties.hostName

@@ -41,6 +41,16 @@ public sealed class TemplateSettingsTests(CompiledTemplate template) : IClassFix
         ["AzureWebJobsDisableHomepage"] = "always true: GET / must reach the Health function",
     };
 
+    /// <summary>Settings only the predict-only app reads (DigitFunctions published with -p:DigitApp=Predict).</summary>
+    private static readonly Dictionary<string, string> ReadByPredictApp = new()
+    {
+        ["TRAINING_APP_URL"] = "the full app's URL, named in the 503 answer to retrain and stop requests",
+    };
+
+    /// <summary>Settings the full app reads for training only, which the predict-only app is not given.</summary>
+    private static readonly string[] TrainingOnly =
+        ["MNIST_PATH", "TRAINING_RECIPE", "TRAINING_EPOCHS", "TRAINING_BATCH_SIZE", "TRAINING_AUGMENT", "TRAINING_SEED", "TRAINING_THREADS", "TRAINING_SAMPLES", "PUBLISH_MAX_ACCURACY_DROP"];
+
     /// <summary>Settings read by the Azure SDK and the Functions host rather than by the app's settings.</summary>
     private static readonly Dictionary<string, string> ReadByPlatform = new()
     {
@@ -187,12 +197,57 @@ public sealed class TemplateSettingsTests(CompiledTemplate template) : IClassFix
     [Fact]
     public void RedisKey_IsReadOnlyInsideRedisUrl()
     {
+        // Once per app: each app's REDIS_URL, and nowhere else.
         var compiled = template.Main.ToJsonString();
         var keyReads = compiled.Split("listKeys(").Length - 1;
 
-        Assert.Equal(1, keyReads);
+        Assert.Equal(2, keyReads);
         Assert.Contains("listKeys(", template.AppSetting("REDIS_URL"), StringComparison.Ordinal);
+        Assert.Contains("listKeys(", template.PredictAppSettings.Single(setting => setting.Name == "REDIS_URL").Value, StringComparison.Ordinal);
         Assert.DoesNotContain("listKeys(", (template.Main["outputs"]?.ToJsonString() ?? "") + (template.ModuleTemplate["outputs"]?.ToJsonString() ?? ""), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PredictApp_SharesTheFullAppsStateAndIsDeployedOnlyForTwoApps()
+    {
+        var predict = template.PredictAppSettings.ToDictionary(setting => setting.Name, setting => setting.Value);
+        var full = template.AppSettings.ToDictionary(setting => setting.Name, setting => setting.Value);
+
+        // The same Redis, model container and storage, reached with the same identity.
+        foreach (var shared in new[] { "REDIS_URL", "REDIS_KEY_PREFIX", "MODEL_STORAGE", "MODEL_CONTAINER", "AzureWebJobsStorage__accountName", "AZURE_CLIENT_ID", "FRONTEND_URL", "TRAINING_LEASE_SECONDS" })
+        {
+            Assert.True(predict.TryGetValue(shared, out var value) && value == full[shared], $"The predict-only app's {shared} is not the full app's.");
+        }
+        Assert.All(TrainingOnly, name => Assert.False(predict.ContainsKey(name), $"The predict-only app is given {name}, which only training reads."));
+        Assert.Contains("defaultHostName", predict["TRAINING_APP_URL"], StringComparison.Ordinal);
+        Assert.Contains("parameters('deployPredictApp')", (string)template.PredictApp["condition"]!, StringComparison.Ordinal);
+        Assert.Contains("equals(parameters('apps'), 'two')", template.Module["properties"]!["parameters"]!["deployPredictApp"]!["value"]!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PredictApp_EverySettingItIsGiven_IsReadBySomething()
+    {
+        var reads = AppReads();
+        var unknown = template.PredictAppSettings
+            .Select(setting => setting.Name.Split("__")[0])
+            .Where(name => !reads.ContainsKey(name) && !ReadByPlatform.ContainsKey(name) && !ReadByPredictApp.ContainsKey(name))
+            .ToArray();
+
+        Assert.True(unknown.Length == 0, $"The predict-only app is given {string.Join(", ", unknown)}, which nothing reads.");
+    }
+
+    [Fact]
+    public void InstanceMemory_IsSizedForEachApp()
+    {
+        var parameters = template.Main["parameters"]!.AsObject();
+        var predictMemory = template.PredictApp["properties"]!["functionAppConfig"]!["scaleAndConcurrency"]!["instanceMemoryMB"]!.ToString();
+        var fullMemory = template.FunctionApp["properties"]!["functionAppConfig"]!["scaleAndConcurrency"]!["instanceMemoryMB"]!.ToString();
+
+        Assert.Equal("[parameters('predictInstanceMemoryMB')]", predictMemory);
+        Assert.Equal("[parameters('instanceMemoryMB')]", fullMemory);
+        Assert.Equal(512, (int)parameters["predictInstanceMemoryMB"]!["defaultValue"]!);
+        Assert.Equal(2048, (int)parameters["instanceMemoryMB"]!["defaultValue"]!);
+        Assert.Equal("one", (string?)parameters["apps"]!["defaultValue"]);
     }
 
     [Fact]
