@@ -50,6 +50,7 @@ public sealed class DigitPredictor : IDisposable
         _outputNames = [_session.OutputNames[0]];
         CheckShapes();
         Metadata = _session.ModelMetadata.CustomMetadataMap;
+        WarmUp();
     }
 
     /// <summary>The model's metadata properties (test_accuracy, epochs, trained_at for our models).</summary>
@@ -86,6 +87,24 @@ public sealed class DigitPredictor : IDisposable
     {
         _runOptions.Dispose();
         _session.Dispose();
+    }
+
+    /// <summary>
+    /// ONNX Runtime sets a session up on its first run (buffers, kernels), which took the first request hundreds of
+    /// milliseconds on a cold worker: one run of a blank image here, while the model is loaded, spares every request it.
+    /// A model that cannot run is refused now rather than on a request.
+    /// </summary>
+    private void WarmUp()
+    {
+        try
+        {
+            Predict(new float[ImageSide * ImageSide]);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     private void CheckShapes()

@@ -178,9 +178,14 @@ public sealed class TemplateSettingsTests(CompiledTemplate template) : IClassFix
         var config = template.FunctionApp["properties"]!["functionAppConfig"]!;
         Assert.Equal("dotnet-isolated", (string?)config["runtime"]!["name"]);
         Assert.Equal("10.0", (string?)config["runtime"]!["version"]);
-        var plan = CompiledTemplate.Resources(template.ModuleTemplate).Single(resource => (string?)resource["type"] == "Microsoft.Web/serverfarms");
-        Assert.Equal("FlexConsumption", (string?)plan["sku"]!["tier"]);
+        var plans = CompiledTemplate.Resources(template.ModuleTemplate).Where(resource => (string?)resource["type"] == "Microsoft.Web/serverfarms").ToArray();
+        Assert.Equal(2, plans.Length);
+        Assert.All(plans, plan => Assert.Equal("FlexConsumption", (string?)plan["sku"]!["tier"]));
         Assert.Equal("functionapp,linux", (string?)template.FunctionApp["kind"]);
+        var predict = template.PredictApp["properties"]!["functionAppConfig"]!;
+        Assert.Equal("dotnet-isolated", (string?)predict["runtime"]!["name"]);
+        Assert.Equal("10.0", (string?)predict["runtime"]!["version"]);
+        Assert.Equal("functionapp,linux", (string?)template.PredictApp["kind"]);
     }
 
     [Fact]

@@ -191,9 +191,10 @@ internal static class ColdStartCommand
         public static PublishedApp Parse(string argument)
         {
             var parts = argument.Split('=', 2);
-            if (parts.Length != 2 || parts[0].Length == 0)
+            // The name also names the app's model container and Redis keys: letters, digits and hyphens.
+            if (parts.Length != 2 || parts[0].Length == 0 || !parts[0].All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
             {
-                throw new ArgumentException($"--app takes NAME=FOLDER; got '{argument}'.");
+                throw new ArgumentException($"--app takes NAME=FOLDER, the name of letters, digits and hyphens; got '{argument}'.");
             }
             var folder = Path.GetFullPath(parts[1]);
             if (!File.Exists(Path.Combine(folder, "DigitFunctions.dll")))
