@@ -54,16 +54,26 @@ internal static class ColdStartCommand
         var drawingJson = await drawing.ReadAsStringAsync(cancellationToken);
 
         var measured = apps.ToDictionary(app => app.Name, _ => new List<ColdStart>());
+        var failed = apps.ToDictionary(app => app.Name, _ => 0);
         // Round 0 seeds each app's model container and fills the page cache; it is not counted.
         for (var round = 0; round <= starts; round++)
         {
             foreach (var app in apps)
             {
-                var start = await StartOnceAsync(app, azurite.ConnectionString, redis.Configuration, drawingJson, cancellationToken);
-                Console.WriteLine($"{app.Name} start {round}{(round == 0 ? " (not counted)" : "")}: {start}");
-                if (round > 0)
+                try
                 {
-                    measured[app.Name].Add(start);
+                    var start = await StartOnceAsync(app, azurite.ConnectionString, redis.Configuration, drawingJson, cancellationToken);
+                    Console.WriteLine($"{app.Name} start {round}{(round == 0 ? " (not counted)" : "")}: {start}");
+                    if (round > 0)
+                    {
+                        measured[app.Name].Add(start);
+                    }
+                }
+                catch (Exception exception) when (exception is TimeoutException or InvalidOperationException)
+                {
+                    // A start that never served (the host gave up on its worker) is reported and left out; the run goes on.
+                    failed[app.Name]++;
+                    Console.WriteLine($"{app.Name} start {round} failed: {exception.Message}");
                 }
                 // Lets the killed host's sockets and files go before the next start.
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
@@ -74,7 +84,13 @@ internal static class ColdStartCommand
         foreach (var app in apps)
         {
             var figures = measured[app.Name];
-            var table = new FigureTable($"coldstart {app.Name}: medians of {figures.Count} starts under the real Functions host (min–max)");
+            if (figures.Count == 0)
+            {
+                Console.WriteLine($"coldstart {app.Name}: no measured start served ({failed[app.Name]} failed)");
+                continue;
+            }
+            var table = new FigureTable($"coldstart {app.Name}: medians of {figures.Count} starts under the real Functions host (min–max)" +
+                (failed[app.Name] > 0 ? $"; {failed[app.Name]} failed" : ""));
             table.Add("package", $"{app.SizeBytes / 1e6:F0} MB, {app.FileCount} files");
             table.Add("(a) host start → first 200 of POST /api/drawing/", Seconds(figures, f => f.HostToPrediction));
             table.Add("    host start → worker process start", Seconds(figures, f => f.HostToWorker));

@@ -251,11 +251,16 @@ public class FunctionsHost : DigitHost
 
     private async Task StartAzuriteAsync() => _azurite = await AzuriteFixture.StartAllServicesAsync();
 
-    private string FunctionKey()
+    private string FunctionKey() => HostSecret(secrets => secrets.GetProperty("functionKeys")[0]);
+
+    /// <summary>The host's master key, which the host's own admin API (/admin/functions) needs.</summary>
+    public string MasterKey() => HostSecret(secrets => secrets.GetProperty("masterKey"));
+
+    private string HostSecret(Func<JsonElement, JsonElement> key)
     {
         var secrets = Path.Combine(_hostFolder, "host", "Secrets", "host.json");
         using var document = JsonDocument.Parse(File.ReadAllText(secrets));
-        return document.RootElement.GetProperty("functionKeys")[0].GetProperty("value").GetString()!;
+        return key(document.RootElement).GetProperty("value").GetString()!;
     }
 
     private int? FindWorker() => _host is null ? null : FunctionsRuntime.FindWorker(_port);
