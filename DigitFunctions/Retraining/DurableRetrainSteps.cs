@@ -21,7 +21,7 @@ internal sealed class DurableRetrainSteps(TaskOrchestrationContext context, Task
     public Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) =>
         CallAsync<PublishOutcome>(nameof(RetrainActivities.PublishModel), request);
 
-    /// <summary>A finish that fails after its retries fails the orchestration; the sweeper ends the run once its lease runs out.</summary>
+    /// <summary>A finish that fails after its retries fails the orchestration; the next start (seeing that) or the sweeper ends the run.</summary>
     public Task FinishAsync(RunOutcome outcome, CancellationToken cancellationToken) =>
         context.CallActivityAsync(nameof(RetrainActivities.FinishRun), outcome, activities);
 
