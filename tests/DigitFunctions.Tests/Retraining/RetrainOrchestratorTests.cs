@@ -83,6 +83,33 @@ public sealed class RetrainOrchestratorTests(RedisServerFixture redis)
     }
 
     [Fact]
+    public async Task Run_StopEventDuringAnEpoch_StartsNoFurtherEpoch()
+    {
+        FaultyModelStore? models = null;
+        await using var host = await RetrainTestHost.StartAsync(
+            redis, samples: 512, epochs: 3, RetrainTestHost.FastRetry, inner => models = new FaultyModelStore(inner) { GatedSave = 1 });
+
+        var runId = await host.StartRunAsync();
+        // Epoch 1 has trained and waits to save: the event (no stop flag, which the next epoch would see itself)
+        // reaches the orchestration before epoch 1 ends, so only the orchestrator's look between epochs can stop it.
+        await models!.CheckpointSaveWaiting.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        await host.Executor.SignalStopAsync(runId, None);
+        models.CheckpointSaveGate.SetResult();
+        var ended = await host.WaitForEndAsync(runId);
+
+        var result = ended.ReadOutputAs<RunOutcome>()!;
+        Assert.Equal(TrainingStatus.Interrupted, result.Status);
+        Assert.Equal("Stopped during epoch 2 of 3; the served model was kept.", result.Message);
+        // Epoch 1 read no checkpoint and saved one; no other epoch began.
+        Assert.Single(models.CheckpointReadsByRun);
+        Assert.Equal(1, models.SaveAttempts);
+        Assert.Contains("\"epochsDone\":1", ended.SerializedCustomStatus);
+        Assert.Contains("\"stage\":\"interrupted\"", ended.SerializedCustomStatus);
+        Assert.Null(await host.Models.GetCurrentAsync(None));
+        Assert.Equal(TrainingStatus.Interrupted, await host.Runs.GetStatusAsync(None));
+    }
+
+    [Fact]
     public async Task Run_StopWhilePublishing_EndsInterruptedAndPublishesNothing()
     {
         FaultyModelStore? models = null;
