@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Digit.Bench.Support;
+using Digit.Testing;
+using Digit.Testing.Hosts;
 using Digit.Training.Data;
 
 namespace Digit.Bench.Commands;
@@ -28,7 +30,7 @@ internal static class BombsCommand
             mnist, model, seconds, repeats, concurrent, only,
         };
         command.SetAction((result, cancellationToken) => RunAsync(
-            BenchPaths.MnistFolder(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(seconds),
+            MnistFolder.Resolve(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(seconds),
             result.GetValue(repeats), result.GetValue(concurrent), result.GetValue(only) ?? [], cancellationToken));
         return command;
     }
@@ -38,7 +40,7 @@ internal static class BombsCommand
     {
         Console.WriteLine($"CPU flags: {CpuFlags.Avx512()}; {Environment.ProcessorCount} cores; load average {LoadAverage()}");
         var test = MnistFiles.LoadTest(mnistFolder);
-        var normal = Payloads.RequestBody(Payloads.Frontend(test, 0));
+        var normal = Drawings.RequestBody(Drawings.FrontendDataUrl(test, 0));
         Console.WriteLine("building the hostile drawings ...");
         var kinds = HostileDrawings.All().Where(k => only.Length == 0 || only.Contains(k.Name)).ToArray();
         foreach (var kind in kinds)
@@ -46,7 +48,7 @@ internal static class BombsCommand
             Console.WriteLine($"  {kind.Name}: {kind.Description}; request body {kind.Body.Length:N0} bytes");
         }
 
-        await using var server = await ServiceProcess.StartAsync(modelPath, new Dictionary<string, string?>(), cancellationToken);
+        await using var server = await BenchServer.StartAsync(modelPath, new Dictionary<string, string?>());
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         Console.WriteLine($"server pid {server.ProcessId} at {server.BaseAddress}, RSS {Mib(ProcessMemory.Resident(server.ProcessId))} MiB");
 
@@ -100,7 +102,7 @@ internal static class BombsCommand
     }
 
     /// <summary>Single requests one after another: how far each raises the server's peak RSS above its RSS before it.</summary>
-    private static async Task<PeakRise> PeakRiseAsync(ServiceProcess server, HttpClient client, byte[] body, int repeats, CancellationToken cancellationToken)
+    private static async Task<PeakRise> PeakRiseAsync(LocalServerProcess server, HttpClient client, byte[] body, int repeats, CancellationToken cancellationToken)
     {
         var rises = new List<long>();
         var times = new List<double>();

@@ -39,7 +39,7 @@ internal static class LearningCommand
         };
         command.SetAction(result =>
         {
-            Run(BenchPaths.MnistFolder(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), Math.Max(1, result.GetValue(repeats)));
+            Run(MnistFolder.Resolve(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), Math.Max(1, result.GetValue(repeats)));
             return 0;
         });
         return command;

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Digit.Bench.Support;
+using Digit.Testing;
 
 namespace Digit.Bench.Commands;
 
 /// <summary>
-/// `run-memory`: the local server's resident memory after each of several consecutive retrain runs (issue 10's
-/// "memory over time"): what stays after the first run is the cost of having trained once (libtorch's allocator
+/// `run-memory`: the local server's resident memory after each of several consecutive retrain runs (memory over
+/// time): what stays after the first run is the cost of having trained once (libtorch's allocator
 /// and thread pools, the MNIST cache, the next model's session); it must not keep growing after that.
 /// </summary>
 internal static class RunMemoryCommand
@@ -25,7 +26,7 @@ internal static class RunMemoryCommand
             mnist, model, runs, samples, settle, redis,
         };
         command.SetAction((result, cancellationToken) => RunAsync(
-            BenchPaths.MnistFolder(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(runs),
+            MnistFolder.Resolve(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(runs),
             result.GetValue(samples), TimeSpan.FromMilliseconds(result.GetValue(settle)),
             result.GetValue(redis) ?? Environment.GetEnvironmentVariable("REDIS_URL"), cancellationToken));
         return command;
@@ -41,7 +42,7 @@ internal static class RunMemoryCommand
             ["REDIS_URL"] = redis,
             ["REDIS_KEY_PREFIX"] = $"digit-bench-{Guid.NewGuid():N}:",
         };
-        await using var server = await ServiceProcess.StartAsync(modelPath, environment, cancellationToken);
+        await using var server = await BenchServer.StartAsync(modelPath, environment);
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         Console.WriteLine($"server pid {server.ProcessId} at {server.BaseAddress}; state: {(string.IsNullOrEmpty(redis) ? "in-memory" : "Redis")}; " +
             $"{runs} default runs on {(samples == 0 ? 60_000 : samples):N0} images; memory read {settle.TotalSeconds:F0} s after each run ends");
@@ -58,7 +59,7 @@ internal static class RunMemoryCommand
             var followed = await RunFollower.StartAndFollowAsync(client, cancellationToken);
             if (followed.Reason != "completed")
             {
-                throw new InvalidOperationException($"Run {run} ended '{followed.Reason}'. Server output:{Environment.NewLine}{server.LastOutput}");
+                throw new InvalidOperationException($"Run {run} ended '{followed.Reason}'. Server output:{Environment.NewLine}{server.Output}");
             }
             var peak = ProcessMemory.Peak(server.ProcessId);
             await Task.Delay(settle, cancellationToken);

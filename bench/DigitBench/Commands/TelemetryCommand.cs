@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Digit.Bench.Support;
 using Digit.Inference.Telemetry;
+using Digit.Testing;
 using Digit.Training.Data;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -26,7 +27,7 @@ internal static class TelemetryCommand
         var rounds = new Option<int>("--rounds") { Description = "Rounds of each kind, alternating", DefaultValueFactory = _ => 6 };
         var command = new Command("telemetry", "Prediction p50 with telemetry on (no exporter) against off, in one run") { mnist, model, iterations, rounds };
         command.SetAction(result => Run(
-            BenchPaths.MnistFolder(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(iterations), result.GetValue(rounds)));
+            MnistFolder.Resolve(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(iterations), result.GetValue(rounds)));
         return command;
     }
 
@@ -34,10 +35,10 @@ internal static class TelemetryCommand
     {
         var test = MnistFiles.LoadTest(mnistFolder);
         using var model = new InProcessModel(modelPath);
-        var payloads = Enumerable.Range(0, 100).Select(i => Payloads.Frontend(test, i)).ToArray();
+        var payloads = Enumerable.Range(0, 100).Select(i => Drawings.FrontendDataUrl(test, i)).ToArray();
         for (var i = 0; i < iterations; i++)
         {
-            model.Recognizer.Recognize(payloads[i % payloads.Length]);
+            model.Recognize(payloads[i % payloads.Length]);
         }
 
         var off = new List<double>();
@@ -69,7 +70,7 @@ internal static class TelemetryCommand
         for (var i = 0; i < iterations; i++)
         {
             var start = Stopwatch.GetTimestamp();
-            model.Recognizer.Recognize(payloads[i % payloads.Length]);
+            model.Recognize(payloads[i % payloads.Length]);
             ticks[i] = Stopwatch.GetTimestamp() - start;
         }
         return Latencies.FromTimestamps(ticks).P50Microseconds;
