@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Digit.Bench.Support;
 using Digit.Inference.Drawing;
 using Digit.Testing;
@@ -39,22 +38,16 @@ internal static class PipelineCommand
                     p50[m].Add(Run(folder, paths[m], result.GetValue(iterations), result.GetValue(digits)));
                 }
             }
-            var (oldA, newA) = (Median(p50[0].Select(p => p.A)), Median(p50[1].Select(p => p.A)));
+            var (oldA, newA) = (Latencies.Median(p50[0].Select(p => p.A)), Latencies.Median(p50[1].Select(p => p.A)));
             var table = new FigureTable($"pipeline: median over {p50[0].Count} rounds of each model's p50 (µs)");
             table.Add($"(a) baseline {Path.GetFileName(paths[0])}", $"{oldA:F1}");
             table.Add($"(a) model {Path.GetFileName(paths[1])}", $"{newA:F1}", "≤ baseline", newA <= oldA);
-            table.Add($"ONNX Runtime alone: baseline", $"{Median(p50[0].Select(p => p.Onnx)):F1}");
-            table.Add($"ONNX Runtime alone: model", $"{Median(p50[1].Select(p => p.Onnx)):F1}");
+            table.Add($"ONNX Runtime alone: baseline", $"{Latencies.Median(p50[0].Select(p => p.Onnx)):F1}");
+            table.Add($"ONNX Runtime alone: model", $"{Latencies.Median(p50[1].Select(p => p.Onnx)):F1}");
             table.Write();
             return 0;
         });
         return command;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 
     /// <summary>Prints one model's figures; returns the p50 of payload (a) and of ONNX Runtime alone (µs).</summary>
@@ -99,13 +92,6 @@ internal static class PipelineCommand
         {
             call(i);
         }
-        var ticks = new long[iterations];
-        for (var i = 0; i < iterations; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            call(i);
-            ticks[i] = Stopwatch.GetTimestamp() - start;
-        }
-        return Latencies.FromTimestamps(ticks);
+        return Latencies.Time(iterations, i => call(i));
     }
 }

@@ -67,22 +67,16 @@ internal static class RetrainCommand
         {
             var table = new FigureTable("retrain: 202 → completed, recipes compared in this run (median of each recipe's runs)");
             var (firstRecipe, firstSeconds) = byRecipe[0];
-            table.Add($"{firstRecipe} (s) [{string.Join(", ", firstSeconds.Select(s => $"{s:F1}"))}]", $"{Median(firstSeconds):F1}");
+            table.Add($"{firstRecipe} (s) [{string.Join(", ", firstSeconds.Select(s => $"{s:F1}"))}]", $"{Latencies.Median(firstSeconds):F1}");
             foreach (var (recipe, seconds) in byRecipe.Skip(1))
             {
-                table.Add($"{recipe} (s) [{string.Join(", ", seconds.Select(s => $"{s:F1}"))}]", $"{Median(seconds):F1}");
-                var ratio = Median(seconds) / Median(firstSeconds);
+                table.Add($"{recipe} (s) [{string.Join(", ", seconds.Select(s => $"{s:F1}"))}]", $"{Latencies.Median(seconds):F1}");
+                var ratio = Latencies.Median(seconds) / Latencies.Median(firstSeconds);
                 table.Add($"{recipe} / {firstRecipe} (times as long)", $"{ratio:F2}", $"≥ {TargetSpeedUp}", ratio >= TargetSpeedUp);
             }
             table.Write();
         }
         return 0;
-    }
-
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>One server with <paramref name="recipe"/> (null: the default): a full run, then <paramref name="stops"/> stopped runs. Returns the run's seconds.</summary>

@@ -50,7 +50,7 @@ internal static class RunMemoryCommand
         // Libtorch loads in the background after start; the first figure is the server ready to train.
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
         var table = new FigureTable("run-memory: the local server's resident memory (VmRSS) after consecutive retrain runs");
-        table.Add("before any run (MiB)", $"{Mib(ProcessMemory.Resident(server.ProcessId)):F0}");
+        table.Add("before any run (MiB)", $"{ProcessMemory.Mib(ProcessMemory.Resident(server.ProcessId)):F0}");
 
         var after = new List<long>();
         for (var run = 1; run <= runs; run++)
@@ -65,9 +65,9 @@ internal static class RunMemoryCommand
             await Task.Delay(settle, cancellationToken);
             var resident = ProcessMemory.Resident(server.ProcessId);
             after.Add(resident);
-            Console.WriteLine($"run {run}: completed in {followed.Seconds:F1} s; peak {Mib(peak):F0} MiB during the run, {Mib(resident):F0} MiB after " +
-                $"(allocations {Mib(ProcessMemory.ResidentAnonymous(server.ProcessId)):F0}, mapped files {Mib(ProcessMemory.ResidentFiles(server.ProcessId)):F0})");
-            table.Add($"after run {run} (MiB) [peak during it]", $"{Mib(resident):F0} [{Mib(peak):F0}]",
+            Console.WriteLine($"run {run}: completed in {followed.Seconds:F1} s; peak {ProcessMemory.Mib(peak):F0} MiB during the run, {ProcessMemory.Mib(resident):F0} MiB after " +
+                $"(allocations {ProcessMemory.Mib(ProcessMemory.ResidentAnonymous(server.ProcessId)):F0}, mapped files {ProcessMemory.Mib(ProcessMemory.ResidentFiles(server.ProcessId)):F0})");
+            table.Add($"after run {run} (MiB) [peak during it]", $"{ProcessMemory.Mib(resident):F0} [{ProcessMemory.Mib(peak):F0}]",
                 run == 1 ? "" : $"{(double)resident / after[0] - 1:+0.0%;-0.0%} vs run 1");
         }
         if (after.Count >= 2)
@@ -78,6 +78,4 @@ internal static class RunMemoryCommand
         table.Write();
         return 0;
     }
-
-    private static double Mib(long bytes) => bytes / 1024.0 / 1024.0;
 }
