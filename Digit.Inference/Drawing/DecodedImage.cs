@@ -1,4 +1,3 @@
-using Digit.Inference.Drawing.Formats;
 
 namespace Digit.Inference.Drawing;
 
