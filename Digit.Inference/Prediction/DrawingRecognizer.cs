@@ -31,7 +31,7 @@ public sealed class DrawingRecognizer(ModelProvider models, PredictionMetrics me
         DecodedImage image;
         using (DigitTelemetry.Activities.StartActivity("Decode"))
         {
-            var header = DrawingDecoder.Inspect(DrawingPayload.ToBytes(drawing));
+            using var header = DrawingDecoder.Inspect(DrawingPayload.ToBytes(drawing));
             if (header.Pixels > DecodeTurns.LargeImagePixels)
             {
                 await claim.TakeAsync(cancellationToken);
