@@ -86,6 +86,7 @@ public sealed class ProgressStreamTests
             body.Text());
         Assert.Equal("text/event-stream", context.Response.ContentType);
         Assert.Contains("no-cache", context.Response.Headers.CacheControl.ToString());
+        Assert.Equal("no", context.Response.Headers["X-Accel-Buffering"]);
     }
 
     [Fact]
