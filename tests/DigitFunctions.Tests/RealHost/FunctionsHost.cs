@@ -239,7 +239,10 @@ public class FunctionsHost : DigitHost
         var failures = _host?.Failures ?? string.Empty;
         if (failures.Length == 0)
         {
-            return $"{Environment.NewLine}The host logged no fail: lines.";
+            // Core Tools writes its log in a format of its own, without ASP.NET Core's fail: prefix: its output says more.
+            return _selection?.Kind == FunctionsHostKind.CoreTools
+                ? $"{Environment.NewLine}Core Tools' output:{Environment.NewLine}{Output}"
+                : $"{Environment.NewLine}The host logged no fail: lines.";
         }
         var reasons = failures.Split('\n')
             .Select(line => line.Trim())

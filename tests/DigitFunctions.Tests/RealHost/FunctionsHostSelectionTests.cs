@@ -81,6 +81,10 @@ public sealed class FunctionsHostSelectionTests : IDisposable
     }
 
     [Fact]
+    public void InstallLine_IsTheOneTheTestScriptPrintsUnderCi() =>
+        Assert.Contains($"echo '{FunctionsHostSelection.InstallLine}' >&2", File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "scripts", "test.sh")), StringComparison.Ordinal);
+
+    [Fact]
     public void Find_HostDirThatIsMissing_FailsNamingTheVariableAndTheFolder()
     {
         var missing = Path.Combine(_folder.FullName, "no-such-host");
