@@ -34,10 +34,15 @@ internal sealed class RealHostTestFramework(IMessageSink messageSink) : XunitTes
             {
                 DiagnosticMessageSink.OnMessage(new DiagnosticMessage($"Real-host tests are skipped. {missing.Message}"));
             }
-            catch (InvalidOperationException noHost)
+            catch (InvalidOperationException noHost) when (noHost.Message == FunctionsHostSelection.InstallLine)
             {
                 FailAtOnce(testCases.ToArray(), executionMessageSink, noHost);
                 return;
+            }
+            catch (InvalidOperationException unusable)
+            {
+                // A FUNCTIONS_HOST_DIR that holds no host: the real-host tests fail with this, and every other test runs.
+                DiagnosticMessageSink.OnMessage(new DiagnosticMessage($"Real-host tests cannot run: {unusable.Message}"));
             }
 
             using var runner = new AssemblyRunner(TestAssembly, testCases, DiagnosticMessageSink, executionMessageSink, executionOptions);
