@@ -43,6 +43,7 @@ internal static class LocalServerSetup
         builder.Services.AddDigitService();
         builder.Services.AddDigitTelemetry(builder.Configuration, telemetry => telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation()));
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<TrailingSlashPaths>());
+        builder.Services.AddSingleton<LocalRetrainSteps>();
         builder.Services.AddSingleton<LocalRetrainRunner>();
         builder.Services.AddSingleton<IRetrainExecutor>(provider => provider.GetRequiredService<LocalRetrainRunner>());
         builder.Services.AddHostedService(provider => provider.GetRequiredService<LocalRetrainRunner>());

@@ -1,9 +1,7 @@
-using Digit.Inference.Drawing.Formats;
-
 namespace Digit.Inference.Drawing;
 
 /// <summary>
-/// A decoded picture as grey + alpha, two bytes a pixel, rows top to bottom. Grey is the decoder's luma
+/// A decoded picture as grey + alpha, two bytes a pixel, rows top to bottom. Grey is integer BT.601 luma
 /// (about 0.30 R + 0.59 G + 0.11 B); alpha is 255 for formats without transparency.
 /// </summary>
 public sealed class DecodedImage

@@ -1,20 +1,24 @@
-using Digit.Inference.Drawing.Formats;
+using SkiaSharp;
 
 namespace Digit.Inference.Drawing;
 
-/// <summary>Image bytes that passed every check short of decoding (<see cref="DrawingDecoder.Inspect"/>), with their header.</summary>
-public sealed class InspectedImage
+/// <summary>Image bytes whose header passed every check (<see cref="DrawingDecoder.Inspect"/>), with the codec that read it.</summary>
+public sealed class InspectedImage : IDisposable
 {
-    internal InspectedImage(byte[] bytes, ImageHeader header)
+    internal InspectedImage(SKCodec codec, ImageFormat format)
     {
-        Bytes = bytes;
-        Header = header;
+        Codec = codec;
+        Format = format;
     }
 
-    internal byte[] Bytes { get; }
+    internal SKCodec Codec { get; }
 
-    internal ImageHeader Header { get; }
+    /// <summary>The format the bytes are in.</summary>
+    public ImageFormat Format { get; }
 
     /// <summary>Width times height.</summary>
-    public long Pixels => Header.Width * Header.Height;
+    public long Pixels => (long)Codec.Info.Width * Codec.Info.Height;
+
+    /// <summary>Frees the codec and its copy of the bytes.</summary>
+    public void Dispose() => Codec.Dispose();
 }

@@ -84,6 +84,56 @@ public sealed class BlobModelStore : IModelStore
     }
 
     /// <inheritdoc />
+    public async Task<ModelVersion?> ActivateIfCurrentAsync(string version, string? expectedCurrent, CancellationToken cancellationToken)
+    {
+        if (!ModelStoreLayout.IsValidName(version) || !await ExistsAsync(VersionBlobName(version), cancellationToken))
+        {
+            throw new ModelNotFoundException(version);
+        }
+        var next = ModelStoreLayout.ParseDescription(version, await DownloadIfExistsAsync(DescriptionBlobName(version), cancellationToken));
+        var pointer = _container.GetBlobClient(ModelStoreLayout.CurrentPointerName);
+        // The upload is conditional on the pointer's ETag as read (or on there being none), so a writer in between
+        // makes it fail with 412 (or 409) instead of being overwritten.
+        BlobRequestConditions condition;
+        try
+        {
+            var read = await pointer.DownloadContentAsync(cancellationToken);
+            if (ModelStoreLayout.ParsePointer(read.Value.Content.ToArray()).Version != expectedCurrent)
+            {
+                return NotActivated(version, expectedCurrent);
+            }
+            condition = new BlobRequestConditions { IfMatch = read.Value.Details.ETag };
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            if (expectedCurrent is not null)
+            {
+                return NotActivated(version, expectedCurrent);
+            }
+            condition = new BlobRequestConditions { IfNoneMatch = ETag.All };
+        }
+        try
+        {
+            await pointer.UploadAsync(
+                BinaryData.FromBytes(ModelStoreLayout.FormatPointer(next)),
+                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = JsonContentType }, Conditions = condition },
+                cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return NotActivated(version, expectedCurrent);
+        }
+        _logger.LogInformation("Model {Version} is now the current one in container {Container}", version, _container.Name);
+        return next;
+    }
+
+    private ModelVersion? NotActivated(string version, string? expectedCurrent)
+    {
+        _logger.LogInformation("Model {Version} was not made current: the current one is no longer {Expected}", version, expectedCurrent);
+        return null;
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<ModelVersion>> ListVersionsAsync(CancellationToken cancellationToken)
     {
         var names = new List<string>();

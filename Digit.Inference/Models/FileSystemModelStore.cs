@@ -11,13 +11,15 @@ namespace Digit.Inference.Models;
 /// <remarks>
 /// Temporary files start with '.' and end with <c>.tmp</c>; a process killed mid-write can leave one behind,
 /// which the store ignores. Two processes publishing at once both get their own version, but whichever
-/// switches the pointer last wins.
+/// switches the pointer last wins; <see cref="ActivateIfCurrentAsync"/> compares and switches under an exclusive
+/// lock on <c>.current.lock</c>, which every process sharing the folder honours.
 /// </remarks>
 public sealed class FileSystemModelStore : IModelStore
 {
     private readonly string _versionsFolder;
     private readonly string _checkpointsFolder;
     private readonly string _currentPointerPath;
+    private readonly string _pointerLockPath;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<FileSystemModelStore> _logger;
 
@@ -36,6 +38,7 @@ public sealed class FileSystemModelStore : IModelStore
         _versionsFolder = Path.Combine(root, ModelStoreLayout.VersionsFolder);
         _checkpointsFolder = Path.Combine(root, ModelStoreLayout.CheckpointsFolder);
         _currentPointerPath = Path.Combine(root, ModelStoreLayout.CurrentPointerName);
+        _pointerLockPath = Path.Combine(root, ".current.lock");
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -96,6 +99,26 @@ public sealed class FileSystemModelStore : IModelStore
         await AtomicFile.WriteAsync(_currentPointerPath, ModelStoreLayout.FormatPointer(current), cancellationToken);
         _logger.LogInformation("Model {Version} is now the current one", version);
         return current;
+    }
+
+    /// <inheritdoc />
+    public async Task<ModelVersion?> ActivateIfCurrentAsync(string version, string? expectedCurrent, CancellationToken cancellationToken)
+    {
+        if (!ModelStoreLayout.IsValidName(version) || !File.Exists(VersionPath(version)))
+        {
+            throw new ModelNotFoundException(version);
+        }
+        var next = ModelStoreLayout.ParseDescription(version, await AtomicFile.ReadIfExistsAsync(DescriptionPath(version), cancellationToken));
+        await using var pointerLock = await LockPointerAsync(cancellationToken);
+        var current = await GetCurrentAsync(cancellationToken);
+        if (current?.Version != expectedCurrent)
+        {
+            _logger.LogInformation("Model {Version} was not made current: the current one is {Current}, not {Expected}", version, current?.Version, expectedCurrent);
+            return null;
+        }
+        await AtomicFile.WriteAsync(_currentPointerPath, ModelStoreLayout.FormatPointer(next), cancellationToken);
+        _logger.LogInformation("Model {Version} is now the current one", version);
+        return next;
     }
 
     /// <inheritdoc />
@@ -202,6 +225,24 @@ public sealed class FileSystemModelStore : IModelStore
             }
             File.Move(tempPath, target, overwrite: true);
             return version;
+        }
+    }
+
+    // An exclusive open is an advisory lock (flock) on Unix and a sharing lock on Windows: either way a second
+    // opener, in this process or another, waits here until the first has switched the pointer.
+    private async Task<FileStream> LockPointerAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_pointerLockPath)!);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(_pointerLockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), _timeProvider, cancellationToken);
+            }
         }
     }
 }

@@ -74,6 +74,13 @@ public interface IModelStore
     /// <summary>Makes a stored version the current one; <see cref="ModelNotFoundException"/> when it is not stored.</summary>
     Task<ModelVersion> ActivateAsync(string version, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes a stored version the current one only while the current one is still <paramref name="expectedCurrent"/>
+    /// (null: no version is current), in one atomic step against other writers of the pointer; null when the current
+    /// version is another one and nothing was changed. <see cref="ModelNotFoundException"/> when it is not stored.
+    /// </summary>
+    Task<ModelVersion?> ActivateIfCurrentAsync(string version, string? expectedCurrent, CancellationToken cancellationToken);
+
     /// <summary>Every stored version, oldest first.</summary>
     Task<IReadOnlyList<ModelVersion>> ListVersionsAsync(CancellationToken cancellationToken);
 

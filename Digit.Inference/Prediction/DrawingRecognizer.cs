@@ -11,27 +11,10 @@ public sealed record Recognition(Prediction Prediction, float[] Image, string Mo
 public sealed class DrawingRecognizer(ModelProvider models, PredictionMetrics metrics)
 {
     /// <summary>
-    /// Recognises the digit in a data URL or bare base64 image. Throws <see cref="DrawingException"/> for input
-    /// that is not a usable drawing and <see cref="NoModelException"/> when no model is loaded. One span with
-    /// decode, preprocess and infer children, tagged with the model version.
-    /// </summary>
-    public Prediction Recognize(string drawing) => ReadImage(drawing).Prediction;
-
-    private Recognition ReadImage(string drawing)
-    {
-        var clock = Stopwatch.StartNew();
-        using var span = DigitTelemetry.Activities.StartActivity("Recognize drawing");
-        DecodedImage image;
-        using (DigitTelemetry.Activities.StartActivity("Decode"))
-        {
-            image = DrawingDecoder.Decode(drawing);
-        }
-        return Predict(image, clock, span);
-    }
-
-    /// <summary>
-    /// As <see cref="Recognize"/>, but an image over <see cref="DecodeTurns.LargeImagePixels"/> is decoded only once
-    /// <paramref name="claim"/> holds its turn (it may hold it already, for a large body).
+    /// Recognises the digit in a data URL or bare base64 image. An image over <see cref="DecodeTurns.LargeImagePixels"/>
+    /// is decoded only once <paramref name="claim"/> holds its turn (it may hold it already, for a large body). Throws
+    /// <see cref="DrawingException"/> for input that is not a usable drawing and <see cref="NoModelException"/> when no
+    /// model is loaded. One span with decode, preprocess and infer children, tagged with the model version.
     /// </summary>
     public async Task<Prediction> RecognizeAsync(string drawing, DecodeTurns.Claim claim, CancellationToken cancellationToken) =>
         (await ReadAsync(drawing, claim, cancellationToken)).Prediction;
@@ -48,7 +31,7 @@ public sealed class DrawingRecognizer(ModelProvider models, PredictionMetrics me
         DecodedImage image;
         using (DigitTelemetry.Activities.StartActivity("Decode"))
         {
-            var header = DrawingDecoder.Inspect(DrawingPayload.ToBytes(drawing));
+            using var header = DrawingDecoder.Inspect(DrawingPayload.ToBytes(drawing));
             if (header.Pixels > DecodeTurns.LargeImagePixels)
             {
                 await claim.TakeAsync(cancellationToken);

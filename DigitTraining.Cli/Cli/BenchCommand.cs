@@ -77,7 +77,7 @@ internal static class BenchCommand
         return command;
     }
 
-    /// <summary>The recipes tried for issue 11, each with the seed and threads of <paramref name="given"/>.</summary>
+    /// <summary>The candidate recipes of the sweep, each with the seed and threads of <paramref name="given"/>.</summary>
     private static IReadOnlyList<(string Name, TrainingOptions Options)> Candidates(TrainingOptions given)
     {
         var fast = new TrainingOptions { Seed = given.Seed, Threads = given.Threads };

@@ -1,5 +1,4 @@
 using Digit.Inference.Drawing;
-using Digit.Inference.Drawing.Formats;
 using Digit.Training.Data;
 
 namespace Digit.Training.Evaluation;

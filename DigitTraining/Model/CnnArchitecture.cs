@@ -1,7 +1,8 @@
 namespace Digit.Training.Model;
 
 /// <summary>
-/// The networks the trainer can build; a checkpoint records which one it holds. <see cref="DigitCnn.MultiplyAdds"/>
+/// The networks the trainer can build: the recipes' and the candidates of the training sweep
+/// (DigitTraining.Cli bench --sweep); a checkpoint records which one it holds. <see cref="DigitCnn.MultiplyAdds"/>
 /// gives each one's cost per image.
 /// </summary>
 public enum CnnArchitecture
@@ -23,9 +24,6 @@ public enum CnnArchitecture
     /// batch normalisation and ReLU (28 -> 14 -> 7 -> 4), then dense 10.
     /// </summary>
     Strided16 = 6,
-
-    /// <summary>Like <see cref="Strided16"/> with 24, 48 and 64 channels.</summary>
-    Strided24 = 7,
 
     /// <summary>Like <see cref="Strided16"/> with 16, 48 and 96 channels: wider only where the images are small. The fast recipe's network.</summary>
     Strided16Wide = 8,

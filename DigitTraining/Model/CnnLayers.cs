@@ -37,7 +37,6 @@ internal static class CnnLayers
         // 28 -> 26 -> 13 -> 11 -> 5 -> 3, so 64 * 3 * 3 features.
         CnnArchitecture.Narrow16 => ThreeBlocks(16, 32, 64, padding: 0, lastPool: false, features: 64 * 3 * 3),
         CnnArchitecture.Strided16 => Strided(16, 32, 64),
-        CnnArchitecture.Strided24 => Strided(24, 48, 64),
         CnnArchitecture.Strided16Wide => Strided(16, 48, 96),
         _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "Unknown network."),
     };

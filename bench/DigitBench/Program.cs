@@ -2,8 +2,8 @@ using System.CommandLine;
 using Digit.Bench.Commands;
 using Spectre.Console;
 
-// Benchmarks of the prediction path and of retraining (issues 3 and 4): each command prints its figures
-// next to their targets and stops by itself.
+// Benchmarks of the prediction path, hostile input, retraining and the learning loop: each command prints its
+// figures next to their targets and stops by itself.
 // Tables keep one line a row when the output goes to a file or a pipe.
 if (Console.IsOutputRedirected)
 {

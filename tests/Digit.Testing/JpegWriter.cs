@@ -18,18 +18,7 @@ public static class JpegWriter
         using var output = new MemoryStream();
         output.Write([0xFF, 0xD8]);
         Segment(output, 0xE0, [.. "JFIF\0"u8, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
-        var quantisation = new byte[65];
-        Array.Fill(quantisation, (byte)1, 1, 64);
-        Segment(output, 0xDB, quantisation);
-        var frame = new byte[9];
-        frame[0] = 8;
-        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(1), frameHeight);
-        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(3), frameWidth);
-        frame[5] = 1;
-        frame[6] = 1;
-        frame[7] = 0x11;
-        frame[8] = 0;
-        Segment(output, 0xC0, frame);
+        QuantisationAndFrame(output, 0xC0, frameWidth, frameHeight);
         HuffmanTables(output);
         Segment(output, 0xDA, [1, 1, 0x00, 0, 63, 0]);
         output.Write(EntropyData(canvas));
@@ -46,17 +35,7 @@ public static class JpegWriter
     {
         using var output = new MemoryStream();
         output.Write([0xFF, 0xD8]);
-        var quantisation = new byte[65];
-        Array.Fill(quantisation, (byte)1, 1, 64);
-        Segment(output, 0xDB, quantisation);
-        var frame = new byte[9];
-        frame[0] = 8;
-        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(1), (ushort)canvas.Height);
-        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(3), (ushort)canvas.Width);
-        frame[5] = 1;
-        frame[6] = 1;
-        frame[7] = 0x11;
-        Segment(output, 0xC2, frame);
+        QuantisationAndFrame(output, 0xC2, (ushort)canvas.Width, (ushort)canvas.Height);
         HuffmanTables(output);
         Segment(output, 0xDA, [1, 1, 0x00, 0, 0, 0x00]);
         output.Write(EntropyData(canvas, withEndOfBlock: false));
@@ -148,6 +127,23 @@ public static class JpegWriter
     }
 
     /// <summary>DC table 0: twelve codes of length 4, one per size category; AC table 0: one code of length 1, EOB.</summary>
+    // One table of quantisation steps 1, then the frame header (SOF0 baseline, SOF2 progressive) of one grey
+    // component, component 1, no subsampling, table 0.
+    private static void QuantisationAndFrame(Stream output, byte frameMarker, ushort width, ushort height)
+    {
+        var quantisation = new byte[65];
+        Array.Fill(quantisation, (byte)1, 1, 64);
+        Segment(output, 0xDB, quantisation);
+        var frame = new byte[9];
+        frame[0] = 8;
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(1), height);
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(3), width);
+        frame[5] = 1;
+        frame[6] = 1;
+        frame[7] = 0x11;
+        Segment(output, frameMarker, frame);
+    }
+
     private static void HuffmanTables(MemoryStream output)
     {
         var dcTable = new byte[1 + 16 + 12];

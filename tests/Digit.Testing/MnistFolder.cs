@@ -2,15 +2,17 @@ using Digit.Training.Data;
 
 namespace Digit.Testing;
 
-/// <summary>The MNIST files for tests: MNIST_PATH when set, else data/mnist in the repository.</summary>
+/// <summary>The MNIST files for tests and benchmarks.</summary>
 public static class MnistFolder
 {
-    public static string Resolve()
+    /// <summary>
+    /// <paramref name="folder"/> when given, else MNIST_PATH, else data/mnist; a relative path is taken from the
+    /// repository root, as the servers take it.
+    /// </summary>
+    public static string Resolve(string? folder = null)
     {
-        var configured = Environment.GetEnvironmentVariable(MnistFiles.FolderVariable);
-        return string.IsNullOrWhiteSpace(configured)
-            ? Path.Combine(RepositoryRoot.Find(), MnistFiles.DefaultFolder)
-            : configured;
+        var resolved = MnistFiles.ResolveFolder(folder);
+        return Path.IsPathRooted(resolved) ? resolved : Path.Combine(RepositoryRoot.Find(), resolved);
     }
 
     private static readonly Lazy<MnistSet> LazyTest = new(() => MnistFiles.LoadTest(Resolve()));

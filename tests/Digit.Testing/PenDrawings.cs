@@ -95,18 +95,8 @@ public static class PenDrawings
         return FrontendDataUrl(CanvasDrawings.Render(set.Image(index), style), style.Transparent);
     }
 
-    private static string FrontendDataUrl(float[] coverage, bool transparent)
-    {
-        var greyAlpha = CanvasDrawings.FrontendImage(coverage, transparent);
-        const int side = MnistSet.ImageSide;
-        var scanlines = new byte[side * (1 + 2 * side)];
-        for (var y = 0; y < side; y++)
-        {
-            // Filter byte 0, then the row's grey and alpha.
-            greyAlpha.AsSpan(y * 2 * side, 2 * side).CopyTo(scanlines.AsSpan(y * (1 + 2 * side) + 1));
-        }
-        return Drawings.DataUrl(PngWriter.Write(side, side, PngColorType.GreyAlpha, scanlines));
-    }
+    private static string FrontendDataUrl(float[] coverage, bool transparent) =>
+        Drawings.DataUrl(PngWriter.WriteGreyAlpha(CanvasDrawings.FrontendImage(coverage, transparent), MnistSet.ImageSide, MnistSet.ImageSide));
 
     private static double Distance(double px, double py, (double X, double Y) a, (double X, double Y) b)
     {

@@ -23,6 +23,19 @@ public static class PngWriter
     public static byte[] Write(TestCanvas canvas, PngColorType colorType = PngColorType.Rgba) =>
         Write((uint)canvas.Width, (uint)canvas.Height, colorType, Scanlines(canvas, colorType));
 
+    /// <summary>An 8-bit grey+alpha PNG of interleaved grey, alpha bytes, rows top to bottom.</summary>
+    public static byte[] WriteGreyAlpha(ReadOnlySpan<byte> greyAlpha, int width, int height)
+    {
+        var rowLength = 1 + width * 2;
+        var scanlines = new byte[rowLength * height];
+        for (var y = 0; y < height; y++)
+        {
+            // Filter byte 0, then the row's grey and alpha.
+            greyAlpha.Slice(y * width * 2, width * 2).CopyTo(scanlines.AsSpan(y * rowLength + 1));
+        }
+        return Write((uint)width, (uint)height, PngColorType.GreyAlpha, scanlines);
+    }
+
     /// <summary>A PNG whose IHDR claims any size, with the given (possibly too short) raw scanlines.</summary>
     public static byte[] Write(uint width, uint height, PngColorType colorType, byte[] scanlines) =>
         Write(width, height, bitDepth: 8, (byte)colorType, interlace: 0, scanlines, palette: null);

@@ -16,16 +16,8 @@ public static class ProgressEvents
         response.EnsureSuccessStatusCode();
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("no-cache", response.Headers.CacheControl?.ToString());
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel.Token));
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var events = new List<Event>();
-        while (await reader.ReadLineAsync(cancel.Token) is { } line)
-        {
-            if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                events.Add(new Event(clock.Elapsed, JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone()));
-            }
-        }
+        await ReadEventsAsync(response, events, cancel.Token);
         return events;
     }
 
@@ -37,18 +29,7 @@ public static class ProgressEvents
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/progress/");
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             response.EnsureSuccessStatusCode();
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (await reader.ReadLineAsync(cancellationToken) is { } line)
-            {
-                if (line.StartsWith("data: ", StringComparison.Ordinal))
-                {
-                    lock (events)
-                    {
-                        events.Add(new Event(clock.Elapsed, JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone()));
-                    }
-                }
-            }
+            await ReadEventsAsync(response, events, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -58,4 +39,23 @@ public static class ProgressEvents
 
     public static bool IsClose(this Event e) =>
         e.Data.TryGetProperty("event", out var name) && name.GetString() == "close";
+
+    // Events are added under a lock on the list: a caller of ReadAsync reads it while events arrive.
+    private static async Task ReadEventsAsync(HttpResponseMessage response, List<Event> events, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                var at = clock.Elapsed;
+                var data = JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone();
+                lock (events)
+                {
+                    events.Add(new Event(at, data));
+                }
+            }
+        }
+    }
 }

@@ -19,6 +19,7 @@ public sealed class ServerProcess : IDisposable
     private bool _inFailure;
     private readonly Lock _outputLock = new();
     private long _dropped;
+    private long _lines;
 
     /// <summary>
     /// Each child's output is read by thread-pool threads that block in read() on its pipes. With the default
@@ -43,6 +44,24 @@ public sealed class ServerProcess : IDisposable
 
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
+
+    /// <summary>Lines the process wrote to stdout and stderr so far.</summary>
+    public long OutputLines => Interlocked.Read(ref _lines);
+
+    /// <summary>CPU time the process has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>The dotnet host running this program, else the one on PATH: what starts a built app.</summary>
+    public static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH")
+        ?? (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet");
 
     public string Output
     {
@@ -220,6 +239,7 @@ public sealed class ServerProcess : IDisposable
             return;
         }
 
+        Interlocked.Increment(ref _lines);
         lock (_outputLock)
         {
             KeepFailure(line);

@@ -15,7 +15,9 @@ namespace Digit.Backend.Retraining.Steps;
 /// it and the served model on the synthetic drawings and the held-out corrections, and stores it as a new version
 /// with those accuracies; the <see cref="PublishRule"/> decides whether it is served (every instance's model watcher
 /// then serves it). A stop or a lost run during the step ends it without publishing: the last check comes right
-/// before the model is stored.
+/// before the model is stored. The new version becomes current only if the served model is still the one it was
+/// judged against (a compare-and-switch in the model store), and a run found lost right after that switch switches
+/// back, so a lost run never leaves its model served and never replaces a newer one.
 /// </summary>
 public sealed class PublishModelStep(
     IModelStore models,
@@ -30,6 +32,9 @@ public sealed class PublishModelStep(
     TimeProvider time,
     ILogger<PublishModelStep> logger)
 {
+    /// <summary>Why a model the rule would serve is kept back when another was made current while this run published.</summary>
+    public const string ServedModelChanged = "another model was made current while this run was publishing, and this one was judged against the one before.";
+
     /// <summary>Publishes the run's model, or ends early (stopped or lost) without publishing.</summary>
     public async Task<PublishOutcome> RunAsync(PublishRequest request, CancellationToken cancellationToken)
     {
@@ -87,19 +92,45 @@ public sealed class PublishModelStep(
         };
         onnx = OnnxExporter.WithMetadata(onnx, OnnxModelInfo.DrawingsAccuracyKey, verdict.Candidate.Drawings.ToString("R", CultureInfo.InvariantCulture));
         var stored = await models.StoreAsync(onnx, description, CancellationToken.None);
-        if (verdict.Serve)
+        var (serve, keptReason) = (verdict.Serve, verdict.KeptReason);
+        if (serve)
         {
-            await models.ActivateAsync(stored.Version, CancellationToken.None);
+            var judgedAgainst = served?.Version.Version;
+            if (await models.ActivateIfCurrentAsync(stored.Version, judgedAgainst, CancellationToken.None) is null)
+            {
+                (serve, keptReason) = (false, ServedModelChanged);
+            }
+            else if (!await guard.ConfirmAsync() && guard.Ended == StepEnd.LostRun)
+            {
+                // The run was lost while the model was stored (its lease ran out and it was ended elsewhere): a lost
+                // run must not change what is served, so the served model comes back unless someone changed it since.
+                await UndoActivationAsync(stored.Version, judgedAgainst);
+                logger.LogWarning("Run {RunId}: lost while publishing; model {Version} is stored but not served", request.RunId, stored.Version);
+                return new PublishOutcome(StepEnd.LostRun, null, null);
+            }
         }
         await models.DeleteCheckpointAsync(request.RunId, CancellationToken.None);
         logger.LogInformation(
             "Run {RunId}: stored model {Version}: MNIST {Accuracy:P2}, drawings {Drawings:P2}, held-out corrections {Corrections:P2} (served model: {Served}); trained with {TrainedOn} corrections; {Verdict}",
             request.RunId, stored.Version, accuracy, verdict.Candidate.Drawings, verdict.Candidate.Corrections, verdict.Served, trainedOn,
-            verdict.Serve ? "serving it" : verdict.KeptReason);
-        return new PublishOutcome(StepEnd.Done, stored.Version, accuracy, verdict.Serve, verdict.KeptReason)
+            serve ? "serving it" : keptReason);
+        return new PublishOutcome(StepEnd.Done, stored.Version, accuracy, serve, keptReason)
         {
             DrawingsAccuracy = verdict.Candidate.Drawings,
             Corrections = trainedOn,
         };
+    }
+
+    private async Task UndoActivationAsync(string version, string? previous)
+    {
+        if (previous is null)
+        {
+            // No model was served before this one, so there is nothing to go back to.
+            return;
+        }
+        if (await models.ActivateIfCurrentAsync(previous, version, CancellationToken.None) is null)
+        {
+            logger.LogInformation("Model {Version} was already replaced; nothing to undo", version);
+        }
     }
 }

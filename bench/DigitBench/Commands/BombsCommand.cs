@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Digit.Bench.Support;
+using Digit.Testing;
+using Digit.Testing.Hosts;
 using Digit.Training.Data;
 
 namespace Digit.Bench.Commands;
@@ -28,7 +30,7 @@ internal static class BombsCommand
             mnist, model, seconds, repeats, concurrent, only,
         };
         command.SetAction((result, cancellationToken) => RunAsync(
-            BenchPaths.MnistFolder(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(seconds),
+            MnistFolder.Resolve(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(seconds),
             result.GetValue(repeats), result.GetValue(concurrent), result.GetValue(only) ?? [], cancellationToken));
         return command;
     }
@@ -38,7 +40,7 @@ internal static class BombsCommand
     {
         Console.WriteLine($"CPU flags: {CpuFlags.Avx512()}; {Environment.ProcessorCount} cores; load average {LoadAverage()}");
         var test = MnistFiles.LoadTest(mnistFolder);
-        var normal = Payloads.RequestBody(Payloads.Frontend(test, 0));
+        var normal = Drawings.RequestBody(Drawings.FrontendDataUrl(test, 0));
         Console.WriteLine("building the hostile drawings ...");
         var kinds = HostileDrawings.All().Where(k => only.Length == 0 || only.Contains(k.Name)).ToArray();
         foreach (var kind in kinds)
@@ -46,9 +48,9 @@ internal static class BombsCommand
             Console.WriteLine($"  {kind.Name}: {kind.Description}; request body {kind.Body.Length:N0} bytes");
         }
 
-        await using var server = await ServiceProcess.StartAsync(modelPath, new Dictionary<string, string?>(), cancellationToken);
+        await using var server = await BenchServer.StartAsync(modelPath, new Dictionary<string, string?>());
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
-        Console.WriteLine($"server pid {server.ProcessId} at {server.BaseAddress}, RSS {Mib(ProcessMemory.Resident(server.ProcessId))} MiB");
+        Console.WriteLine($"server pid {server.ProcessId} at {server.BaseAddress}, RSS {ProcessMemory.Mib(ProcessMemory.Resident(server.ProcessId)):F0} MiB");
 
         // Warm-up: the JIT compiles the decoders and the request path before anything is measured.
         for (var i = 0; i < 200; i++)
@@ -62,7 +64,7 @@ internal static class BombsCommand
         var normalRise = await PeakRiseAsync(server, client, normal, repeats, cancellationToken);
 
         var table = new FigureTable($"bombs: the local server, {Environment.ProcessorCount} cores shared with this client");
-        table.Add($"normal request (28x28 PNG): peak RSS rise, median of {repeats} (MiB)", $"{Mib(normalRise.Median):F1}");
+        table.Add($"normal request (28x28 PNG): peak RSS rise, median of {repeats} (MiB)", $"{ProcessMemory.Mib(normalRise.Median):F1}");
         var rows = new List<(HostileDrawings.Kind Kind, PeakRise Rise)>();
         foreach (var kind in kinds)
         {
@@ -71,7 +73,7 @@ internal static class BombsCommand
         foreach (var (kind, rise) in rows)
         {
             table.Add($"{kind.Name}: answer; peak RSS rise median / max of {repeats} (MiB)",
-                $"{rise.Statuses}; {Mib(rise.Median):F1} / {Mib(rise.Max):F1}", $"≤ {TargetPeakRiseMiB} MiB", rise.Max <= TargetPeakRiseMiB * (1 << 20));
+                $"{rise.Statuses}; {ProcessMemory.Mib(rise.Median):F1} / {ProcessMemory.Mib(rise.Max):F1}", $"≤ {TargetPeakRiseMiB} MiB", rise.Max <= TargetPeakRiseMiB * (1 << 20));
             table.Add("  server time for one request, median (ms)", $"{rise.MedianMilliseconds:F0}");
         }
 
@@ -95,12 +97,12 @@ internal static class BombsCommand
             table.Add("  server CPU per hostile request answered (ms)", hostile.Count == 0 ? $"{serverCpu:F1} s, none answered" : $"{serverCpu * 1000 / hostile.Count:F1}");
         }
         table.Write();
-        Console.WriteLine($"server RSS at the end: {Mib(ProcessMemory.Resident(server.ProcessId)):F0} MiB; peak since start not measured (reset per request above)");
+        Console.WriteLine($"server RSS at the end: {ProcessMemory.Mib(ProcessMemory.Resident(server.ProcessId)):F0} MiB; peak since start not measured (reset per request above)");
         return 0;
     }
 
     /// <summary>Single requests one after another: how far each raises the server's peak RSS above its RSS before it.</summary>
-    private static async Task<PeakRise> PeakRiseAsync(ServiceProcess server, HttpClient client, byte[] body, int repeats, CancellationToken cancellationToken)
+    private static async Task<PeakRise> PeakRiseAsync(LocalServerProcess server, HttpClient client, byte[] body, int repeats, CancellationToken cancellationToken)
     {
         var rises = new List<long>();
         var times = new List<double>();
@@ -167,8 +169,6 @@ internal static class BombsCommand
         await response.Content.ReadAsByteArrayAsync(cancellationToken);
         return (int)response.StatusCode;
     }
-
-    private static double Mib(long bytes) => bytes / (double)(1 << 20);
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";

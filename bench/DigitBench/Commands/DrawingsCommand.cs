@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Digit.Bench.Support;
 using Digit.Inference.Drawing;
 using Digit.Inference.Prediction;
+using Digit.Testing;
 using Digit.Training.Data;
 using Digit.Training.Evaluation;
 
@@ -28,7 +29,7 @@ internal static class DrawingsCommand
         var command = new Command("drawings", "Accuracy on canvas-like drawings: plain resize vs our preprocessing; the baseline model, then the model") { mnist, model, baseline, seed, count };
         command.SetAction(result =>
         {
-            var folder = BenchPaths.MnistFolder(result.GetValue(mnist));
+            var folder = MnistFolder.Resolve(result.GetValue(mnist));
             var (seedValue, countValue) = (result.GetValue(seed), result.GetValue(count));
             var old = Run(folder, BenchPaths.Baseline(result.GetValue(baseline)), seedValue, countValue);
             var now = Run(folder, BenchPaths.Model(result.GetValue(model)), seedValue, countValue);
@@ -64,8 +65,8 @@ internal static class DrawingsCommand
 
             var coverage = CanvasDrawings.Render(digit, style);
             var frontend = CanvasDrawings.FrontendImage(coverage, style.Transparent);
-            tally.Count("(1) frontend 28×28, plain resize", groups, model.Predictor.Predict(CanvasPictures.PlainResize(frontend)).Digit == label);
-            tally.Count("(3) raw 280×280 canvas, our preprocessing", groups, Ours(model.Predictor, CanvasPictures.CanvasPng(coverage, style.Transparent)) == label);
+            tally.Count("(1) frontend 28×28, plain resize", groups, model.Predictor.Predict(PlainResize(frontend)).Digit == label);
+            tally.Count("(3) raw 280×280 canvas, our preprocessing", groups, Ours(model.Predictor, Drawings.CanvasPng(coverage, style.Transparent)) == label);
         });
 
         Console.WriteLine($"{drawings.Count:N0} MNIST test digits, seed {seed}, model {modelPath}; set built in {built.TotalSeconds:F1} s, all in {clock.Elapsed.TotalSeconds:F0} s");
@@ -92,6 +93,20 @@ internal static class DrawingsCommand
         style.Bold ? "bold pen" : "normal pen",
         style.Threshold < 0.2 ? "thick edge (< 0.2)" : "thin edge (≥ 0.2)",
     ];
+
+    /// <summary>
+    /// What the old service fed the model: the picture converted to grey (alpha dropped), resized to 28×28,
+    /// divided by 255. The frontend's picture is already 28×28.
+    /// </summary>
+    private static float[] PlainResize(byte[] greyAlpha28)
+    {
+        var input = new float[CanvasDrawings.Side * CanvasDrawings.Side];
+        for (var i = 0; i < input.Length; i++)
+        {
+            input[i] = greyAlpha28[i * 2] / 255f;
+        }
+        return input;
+    }
 
     /// <summary>The digit our decoding and preprocessing find, or -1 when they refuse the picture.</summary>
     private static int Ours(DigitPredictor predictor, byte[] png)

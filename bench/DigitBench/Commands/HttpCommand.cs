@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Digit.Bench.Support;
+using Digit.Testing;
+using Digit.Testing.Hosts;
 using Digit.Training.Data;
 
 namespace Digit.Bench.Commands;
@@ -30,7 +32,7 @@ internal static class HttpCommand
         };
         var command = new Command("http", "Requests/s and latency of the local server over 127.0.0.1") { mnist, model, connections, seconds, warmup, client, environment };
         command.SetAction((result, cancellationToken) => RunAsync(
-            BenchPaths.MnistFolder(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(connections),
+            MnistFolder.Resolve(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(connections),
             result.GetValue(seconds), result.GetValue(warmup), result.GetValue(client)!, ServerEnvironment(result.GetValue(environment)), cancellationToken));
         return command;
     }
@@ -42,8 +44,8 @@ internal static class HttpCommand
         string mnistFolder, string modelPath, int connections, double seconds, double warmup, string client, Dictionary<string, string?> environment, CancellationToken cancellationToken)
     {
         var test = MnistFiles.LoadTest(mnistFolder);
-        var body = Payloads.RequestBody(Payloads.Frontend(test, 0));
-        await using var server = await ServiceProcess.StartAsync(modelPath, environment, cancellationToken);
+        var body = Drawings.RequestBody(Drawings.FrontendDataUrl(test, 0));
+        await using var server = await BenchServer.StartAsync(modelPath, environment);
         if (environment.Count > 0)
         {
             Console.WriteLine($"server environment: {string.Join(' ', environment.Select(p => $"{p.Key}={p.Value}"))}");
@@ -70,7 +72,7 @@ internal static class HttpCommand
         table.Add("  server log lines per request", $"{health.LogLinesPerRequest:F2}");
         table.Add("drawing / ceiling", $"{share:P0}", $"≥ {TargetShareOfCeiling:P0}", share >= TargetShareOfCeiling);
         table.Write();
-        Console.WriteLine($"server RSS at the end: {server.ResidentBytes / 1e6:F0} MB");
+        Console.WriteLine($"server RSS at the end: {ProcessMemory.Resident(server.ProcessId) / 1e6:F0} MB");
         return 0;
     }
 
@@ -78,7 +80,7 @@ internal static class HttpCommand
         double.IsNaN(load.ClientCpuSeconds) ? "n/a" : $"{load.ClientCpuSeconds:F1} of {load.Seconds:F1}";
 
     private static async Task<RouteFigures> MeasureAsync(
-        ServiceProcess server, string client, Uri url, byte[]? body, int connections, double warmup, double seconds, CancellationToken cancellationToken)
+        LocalServerProcess server, string client, Uri url, byte[]? body, int connections, double warmup, double seconds, CancellationToken cancellationToken)
     {
         // The warm-up runs first (tiered JIT compiles the decoder's large methods late on a busy machine); server CPU
         // and log lines are read around the measured run only.

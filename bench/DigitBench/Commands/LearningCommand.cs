@@ -39,7 +39,7 @@ internal static class LearningCommand
         };
         command.SetAction(result =>
         {
-            Run(BenchPaths.MnistFolder(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), Math.Max(1, result.GetValue(repeats)));
+            Run(MnistFolder.Resolve(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), Math.Max(1, result.GetValue(repeats)));
             return 0;
         });
         return command;
@@ -90,10 +90,10 @@ internal static class LearningCommand
         var shipped = Score(File.ReadAllBytes(shippedPath));
         var table = new FigureTable($"learning: medians of {repeats} default run(s) each, seed 42; accuracy of the last model of each");
         Row(table, "shipped model (before)", null, shipped, shipped);
-        var oldTime = Median(times[runs[0].Name]);
+        var oldTime = Latencies.Median(times[runs[0].Name]);
         foreach (var (name, _, extra) in runs)
         {
-            Row(table, name, (Median(times[name]), oldTime), Score(models[name]), shipped, checkAll: extra is not null);
+            Row(table, name, (Latencies.Median(times[name]), oldTime), Score(models[name]), shipped, checkAll: extra is not null);
         }
         table.Write();
     }
@@ -136,11 +136,5 @@ internal static class LearningCommand
     {
         var chosen = corrections.ToArray();
         return new MnistSet(chosen.SelectMany(c => c.Pixels).ToArray(), chosen.Select(c => (byte)c.Label).ToArray());
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime;
 using Digit.Bench.Support;
+using Digit.Testing;
 using Digit.Training.Data;
 
 namespace Digit.Bench.Commands;
@@ -20,7 +21,7 @@ internal static class MemoryCommand
         var scale = new Option<double>("--scale") { Description = "Multiply every checkpoint (0.1 for a quick look)", DefaultValueFactory = _ => 1.0 };
         var command = new Command("memory", "RSS after 100k and 1M in-process predictions") { mnist, model, threads, scale };
         command.SetAction(result => Run(
-            BenchPaths.MnistFolder(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(threads), result.GetValue(scale)));
+            MnistFolder.Resolve(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(threads), result.GetValue(scale)));
         return command;
     }
 
@@ -28,7 +29,7 @@ internal static class MemoryCommand
     {
         var test = MnistFiles.LoadTest(mnistFolder);
         using var model = new InProcessModel(modelPath);
-        var payloads = Enumerable.Range(0, 100).Select(i => Payloads.Frontend(test, i)).ToArray();
+        var payloads = Enumerable.Range(0, 100).Select(i => Drawings.FrontendDataUrl(test, i)).ToArray();
         var checkpoints = Checkpoints.Select(c => (long)(c * scale)).ToArray();
         Console.WriteLine($"{threads} threads; {(GCSettings.IsServerGC ? "server" : "workstation")} GC (the server runs server GC; DOTNET_gcServer=1 to match it)");
 
@@ -45,7 +46,7 @@ internal static class MemoryCommand
                 long n;
                 while ((n = Interlocked.Increment(ref done)) <= target)
                 {
-                    model.Recognizer.Recognize(payloads[n % payloads.Length]);
+                    model.Recognize(payloads[n % payloads.Length]);
                 }
             });
             done = target;

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Digit.Bench.Support;
 using Digit.Inference.Drawing;
+using Digit.Testing;
 using Digit.Training.Data;
 
 namespace Digit.Bench.Commands;
@@ -28,7 +28,7 @@ internal static class PipelineCommand
         };
         command.SetAction(result =>
         {
-            var folder = BenchPaths.MnistFolder(result.GetValue(mnist));
+            var folder = MnistFolder.Resolve(result.GetValue(mnist));
             var paths = new[] { BenchPaths.Baseline(result.GetValue(baseline)), BenchPaths.Model(result.GetValue(model)) };
             var p50 = paths.Select(_ => new List<(double A, double Onnx)>()).ToArray();
             for (var round = 0; round < result.GetValue(rounds); round++)
@@ -38,22 +38,16 @@ internal static class PipelineCommand
                     p50[m].Add(Run(folder, paths[m], result.GetValue(iterations), result.GetValue(digits)));
                 }
             }
-            var (oldA, newA) = (Median(p50[0].Select(p => p.A)), Median(p50[1].Select(p => p.A)));
+            var (oldA, newA) = (Latencies.Median(p50[0].Select(p => p.A)), Latencies.Median(p50[1].Select(p => p.A)));
             var table = new FigureTable($"pipeline: median over {p50[0].Count} rounds of each model's p50 (µs)");
             table.Add($"(a) baseline {Path.GetFileName(paths[0])}", $"{oldA:F1}");
             table.Add($"(a) model {Path.GetFileName(paths[1])}", $"{newA:F1}", "≤ baseline", newA <= oldA);
-            table.Add($"ONNX Runtime alone: baseline", $"{Median(p50[0].Select(p => p.Onnx)):F1}");
-            table.Add($"ONNX Runtime alone: model", $"{Median(p50[1].Select(p => p.Onnx)):F1}");
+            table.Add($"ONNX Runtime alone: baseline", $"{Latencies.Median(p50[0].Select(p => p.Onnx)):F1}");
+            table.Add($"ONNX Runtime alone: model", $"{Latencies.Median(p50[1].Select(p => p.Onnx)):F1}");
             table.Write();
             return 0;
         });
         return command;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 
     /// <summary>Prints one model's figures; returns the p50 of payload (a) and of ONNX Runtime alone (µs).</summary>
@@ -61,16 +55,16 @@ internal static class PipelineCommand
     {
         var test = MnistFiles.LoadTest(mnistFolder);
         using var model = new InProcessModel(modelPath);
-        var frontend = Enumerable.Range(0, digitCount).Select(i => Payloads.Frontend(test, i)).ToArray();
-        var canvas = Enumerable.Range(0, digitCount).Select(i => Payloads.Canvas(test, i)).ToArray();
+        var frontend = Enumerable.Range(0, digitCount).Select(i => Drawings.FrontendDataUrl(test, i)).ToArray();
+        var canvas = Enumerable.Range(0, digitCount).Select(i => Drawings.CanvasDataUrl(test, i)).ToArray();
         var inputs = Enumerable.Range(0, digitCount).Select(i => test.Scaled(i, 1)).ToArray();
         var decoded = frontend.Select(DrawingDecoder.Decode).ToArray();
 
         Console.WriteLine($"model {modelPath}; {digitCount} MNIST test digits; {iterations:N0} timed calls each after {iterations / 10:N0} warm-up calls; one thread");
         Console.WriteLine($"payload (a) {frontend.Average(p => p.Length):N0} chars, (b) {canvas.Average(p => p.Length):N0} chars of data URL on average");
 
-        var a = Measure(iterations, i => model.Recognizer.Recognize(frontend[i % digitCount]));
-        var b = Measure(iterations / 10, i => model.Recognizer.Recognize(canvas[i % digitCount]));
+        var a = Measure(iterations, i => model.Recognize(frontend[i % digitCount]));
+        var b = Measure(iterations / 10, i => model.Recognize(canvas[i % digitCount]));
         var onnx = Measure(iterations, i => model.Predictor.Predict(inputs[i % digitCount]));
         var decode = Measure(iterations, i => DrawingDecoder.Decode(frontend[i % digitCount]));
         var preprocess = Measure(iterations, i => DrawingPreprocessor.Preprocess(decoded[i % digitCount]));
@@ -82,7 +76,7 @@ internal static class PipelineCommand
         table.Add("(b) 280×280 canvas PNG: p50", $"{b.P50Microseconds:F1}");
         table.Add("(b) p99", $"{b.P99Microseconds:F1}");
         table.Add("(b) mean", $"{b.MeanMicroseconds:F1}");
-        table.Add("ONNX Runtime alone (Predict on 784 floats): p50", $"{onnx.P50Microseconds:F1}", "about 45 µs (issue 3)");
+        table.Add("ONNX Runtime alone (Predict on 784 floats): p50", $"{onnx.P50Microseconds:F1}", "about 45 µs");
         table.Add("(a) split: decode p50", $"{decode.P50Microseconds:F1}");
         table.Add("(a) split: preprocess p50", $"{preprocess.P50Microseconds:F1}");
         table.Write();
@@ -98,13 +92,6 @@ internal static class PipelineCommand
         {
             call(i);
         }
-        var ticks = new long[iterations];
-        for (var i = 0; i < iterations; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            call(i);
-            ticks[i] = Stopwatch.GetTimestamp() - start;
-        }
-        return Latencies.FromTimestamps(ticks);
+        return Latencies.Time(iterations, i => call(i));
     }
 }

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Digit.Bench.Support;
+using Digit.Testing;
 
 namespace Digit.Bench.Commands;
 
 /// <summary>
-/// `run-memory`: the local server's resident memory after each of several consecutive retrain runs (issue 10's
-/// "memory over time"): what stays after the first run is the cost of having trained once (libtorch's allocator
+/// `run-memory`: the local server's resident memory after each of several consecutive retrain runs (memory over
+/// time): what stays after the first run is the cost of having trained once (libtorch's allocator
 /// and thread pools, the MNIST cache, the next model's session); it must not keep growing after that.
 /// </summary>
 internal static class RunMemoryCommand
@@ -25,7 +26,7 @@ internal static class RunMemoryCommand
             mnist, model, runs, samples, settle, redis,
         };
         command.SetAction((result, cancellationToken) => RunAsync(
-            BenchPaths.MnistFolder(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(runs),
+            MnistFolder.Resolve(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(runs),
             result.GetValue(samples), TimeSpan.FromMilliseconds(result.GetValue(settle)),
             result.GetValue(redis) ?? Environment.GetEnvironmentVariable("REDIS_URL"), cancellationToken));
         return command;
@@ -41,7 +42,7 @@ internal static class RunMemoryCommand
             ["REDIS_URL"] = redis,
             ["REDIS_KEY_PREFIX"] = $"digit-bench-{Guid.NewGuid():N}:",
         };
-        await using var server = await ServiceProcess.StartAsync(modelPath, environment, cancellationToken);
+        await using var server = await BenchServer.StartAsync(modelPath, environment);
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         Console.WriteLine($"server pid {server.ProcessId} at {server.BaseAddress}; state: {(string.IsNullOrEmpty(redis) ? "in-memory" : "Redis")}; " +
             $"{runs} default runs on {(samples == 0 ? 60_000 : samples):N0} images; memory read {settle.TotalSeconds:F0} s after each run ends");
@@ -49,7 +50,7 @@ internal static class RunMemoryCommand
         // Libtorch loads in the background after start; the first figure is the server ready to train.
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
         var table = new FigureTable("run-memory: the local server's resident memory (VmRSS) after consecutive retrain runs");
-        table.Add("before any run (MiB)", $"{Mib(ProcessMemory.Resident(server.ProcessId)):F0}");
+        table.Add("before any run (MiB)", $"{ProcessMemory.Mib(ProcessMemory.Resident(server.ProcessId)):F0}");
 
         var after = new List<long>();
         for (var run = 1; run <= runs; run++)
@@ -58,15 +59,15 @@ internal static class RunMemoryCommand
             var followed = await RunFollower.StartAndFollowAsync(client, cancellationToken);
             if (followed.Reason != "completed")
             {
-                throw new InvalidOperationException($"Run {run} ended '{followed.Reason}'. Server output:{Environment.NewLine}{server.LastOutput}");
+                throw new InvalidOperationException($"Run {run} ended '{followed.Reason}'. Server output:{Environment.NewLine}{server.Output}");
             }
             var peak = ProcessMemory.Peak(server.ProcessId);
             await Task.Delay(settle, cancellationToken);
             var resident = ProcessMemory.Resident(server.ProcessId);
             after.Add(resident);
-            Console.WriteLine($"run {run}: completed in {followed.Seconds:F1} s; peak {Mib(peak):F0} MiB during the run, {Mib(resident):F0} MiB after " +
-                $"(allocations {Mib(ProcessMemory.ResidentAnonymous(server.ProcessId)):F0}, mapped files {Mib(ProcessMemory.ResidentFiles(server.ProcessId)):F0})");
-            table.Add($"after run {run} (MiB) [peak during it]", $"{Mib(resident):F0} [{Mib(peak):F0}]",
+            Console.WriteLine($"run {run}: completed in {followed.Seconds:F1} s; peak {ProcessMemory.Mib(peak):F0} MiB during the run, {ProcessMemory.Mib(resident):F0} MiB after " +
+                $"(allocations {ProcessMemory.Mib(ProcessMemory.ResidentAnonymous(server.ProcessId)):F0}, mapped files {ProcessMemory.Mib(ProcessMemory.ResidentFiles(server.ProcessId)):F0})");
+            table.Add($"after run {run} (MiB) [peak during it]", $"{ProcessMemory.Mib(resident):F0} [{ProcessMemory.Mib(peak):F0}]",
                 run == 1 ? "" : $"{(double)resident / after[0] - 1:+0.0%;-0.0%} vs run 1");
         }
         if (after.Count >= 2)
@@ -77,6 +78,4 @@ internal static class RunMemoryCommand
         table.Write();
         return 0;
     }
-
-    private static double Mib(long bytes) => bytes / 1024.0 / 1024.0;
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Digit.Bench.Support;
 using Digit.Inference.Telemetry;
+using Digit.Testing;
 using Digit.Training.Data;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -26,7 +26,7 @@ internal static class TelemetryCommand
         var rounds = new Option<int>("--rounds") { Description = "Rounds of each kind, alternating", DefaultValueFactory = _ => 6 };
         var command = new Command("telemetry", "Prediction p50 with telemetry on (no exporter) against off, in one run") { mnist, model, iterations, rounds };
         command.SetAction(result => Run(
-            BenchPaths.MnistFolder(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(iterations), result.GetValue(rounds)));
+            MnistFolder.Resolve(result.GetValue(mnist)), BenchPaths.Model(result.GetValue(model)), result.GetValue(iterations), result.GetValue(rounds)));
         return command;
     }
 
@@ -34,25 +34,25 @@ internal static class TelemetryCommand
     {
         var test = MnistFiles.LoadTest(mnistFolder);
         using var model = new InProcessModel(modelPath);
-        var payloads = Enumerable.Range(0, 100).Select(i => Payloads.Frontend(test, i)).ToArray();
+        var payloads = Enumerable.Range(0, 100).Select(i => Drawings.FrontendDataUrl(test, i)).ToArray();
         for (var i = 0; i < iterations; i++)
         {
-            model.Recognizer.Recognize(payloads[i % payloads.Length]);
+            model.Recognize(payloads[i % payloads.Length]);
         }
 
         var off = new List<double>();
         var on = new List<double>();
         for (var round = 0; round < rounds; round++)
         {
-            off.Add(P50(model, payloads, iterations));
+            off.Add(Latencies.Time(iterations, i => model.Recognize(payloads[i % payloads.Length])).P50Microseconds);
             using (var tracing = Sdk.CreateTracerProviderBuilder().AddSource(DigitTelemetry.Name).Build())
             using (var metrics = Sdk.CreateMeterProviderBuilder().AddMeter(DigitTelemetry.Name).Build())
             {
-                on.Add(P50(model, payloads, iterations));
+                on.Add(Latencies.Time(iterations, i => model.Recognize(payloads[i % payloads.Length])).P50Microseconds);
             }
         }
-        var medianOff = Median(off);
-        var medianOn = Median(on);
+        var medianOff = Latencies.Median(off);
+        var medianOn = Latencies.Median(on);
         var rise = medianOn / medianOff - 1;
         var table = new FigureTable($"prediction p50 (µs), medians of {rounds} alternating rounds of {iterations:N0} calls");
         table.Add("telemetry off (nobody listening)", $"{medianOff:F1}");
@@ -61,23 +61,5 @@ internal static class TelemetryCommand
         table.Write();
         Console.WriteLine($"rounds off: {string.Join(", ", off.Select(v => v.ToString("F1")))}; on: {string.Join(", ", on.Select(v => v.ToString("F1")))}");
         return 0;
-    }
-
-    private static double P50(InProcessModel model, string[] payloads, int iterations)
-    {
-        var ticks = new long[iterations];
-        for (var i = 0; i < iterations; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            model.Recognizer.Recognize(payloads[i % payloads.Length]);
-            ticks[i] = Stopwatch.GetTimestamp() - start;
-        }
-        return Latencies.FromTimestamps(ticks).P50Microseconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 }

@@ -17,7 +17,7 @@ internal static class CommonOptions
 
     public static Option<string> Baseline() => new("--baseline")
     {
-        Description = "ONNX model to compare against in the same run (default: bench/models/classic-digits.onnx, the model shipped before issue 11)",
+        Description = "ONNX model to compare against in the same run (default: bench/models/classic-digits.onnx, the model shipped before the fast recipe)",
     };
 
     public static Option<int> Seed() => new("--seed")

@@ -1,4 +1,3 @@
-using System.Text;
 using Digit.Testing;
 
 namespace Digit.Bench.Support;
@@ -34,9 +33,7 @@ internal static class HostileDrawings
         ];
     }
 
-    // Written by hand: the serializer would escape every '+' of the base64 as \u002B.
-    private static byte[] Body(byte[] image) =>
-        Encoding.ASCII.GetBytes("{\"drawing\":\"data:image/png;base64," + Convert.ToBase64String(image) + "\"}");
+    private static byte[] Body(byte[] image) => Drawings.RequestBody(Drawings.DataUrl(image));
 
     // The largest parameter (counting down from start) whose image fits the request limit.
     private static (byte[] Image, long Parameter) Largest(Func<long, byte[]> build, long start, long step)

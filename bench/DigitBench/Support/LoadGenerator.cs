@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Digit.Bench.Commands;
+using Digit.Testing;
 
 namespace Digit.Bench.Support;
 
@@ -45,7 +46,7 @@ internal static partial class LoadGenerator
         {
             arguments.AddRange(["--body-file", bodyFile]);
         }
-        var output = await RunProcessAsync(ServiceProcess.DotnetHost(), arguments, cancellationToken);
+        var output = await RunProcessAsync(ServerProcess.DotnetHost(), arguments, cancellationToken);
         var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => l.StartsWith('{'))
             ?? throw new InvalidOperationException($"The load client printed no result:{Environment.NewLine}{output}");
         return JsonSerializer.Deserialize<LoadResult>(line)!;

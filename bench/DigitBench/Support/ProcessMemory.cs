@@ -21,6 +21,9 @@ internal static class ProcessMemory
     /// <summary>Makes the peak the current resident size.</summary>
     public static void ResetPeak(int processId) => File.WriteAllText($"/proc/{processId}/clear_refs", "5");
 
+    /// <summary>Bytes in MiB.</summary>
+    public static double Mib(long bytes) => bytes / (double)(1 << 20);
+
     private static long StatusField(int processId, string field)
     {
         foreach (var line in File.ReadLines($"/proc/{processId}/status"))

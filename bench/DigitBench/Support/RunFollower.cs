@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
+using Digit.Testing;
 
 namespace Digit.Bench.Support;
 
@@ -14,37 +14,25 @@ internal sealed record FollowedRun(long AcceptedAt, long ClosedAt, string Reason
 /// <summary>Starts runs the way the frontend does and follows them to their end.</summary>
 internal static class RunFollower
 {
-    /// <summary>Starts a run and follows the progress stream to its close event.</summary>
+    private static readonly TimeSpan LongestRun = TimeSpan.FromMinutes(10);
+
+    /// <summary>Starts a run and reads the progress stream until it closes.</summary>
     public static async Task<FollowedRun> StartAndFollowAsync(HttpClient client, CancellationToken cancellationToken)
     {
-        using var started = await client.PostAsync("/api/retrain_model/", null, cancellationToken);
+        using (var started = await client.PostAsync("/api/retrain_model/", null, cancellationToken))
+        {
+            if (started.StatusCode != HttpStatusCode.Accepted)
+            {
+                throw new InvalidOperationException($"POST /api/retrain_model/ answered {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync(cancellationToken)}");
+            }
+        }
         var acceptedAt = Stopwatch.GetTimestamp();
-        if (started.StatusCode != HttpStatusCode.Accepted)
-        {
-            throw new InvalidOperationException($"POST /api/retrain_model/ answered {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync(cancellationToken)}");
-        }
-        using var streamClient = new HttpClient { BaseAddress = client.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
-        using var response = await streamClient.GetAsync("/api/progress/", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-        var events = 0;
-        var last = Stopwatch.GetTimestamp();
-        var longestGap = 0.0;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            if (!line.StartsWith("data:", StringComparison.Ordinal))
-            {
-                continue;
-            }
-            var now = Stopwatch.GetTimestamp();
-            longestGap = Math.Max(longestGap, Stopwatch.GetElapsedTime(last, now).TotalSeconds);
-            last = now;
-            events++;
-            using var data = JsonDocument.Parse(line["data:".Length..]);
-            if (data.RootElement.TryGetProperty("event", out var kind) && kind.GetString() == "close")
-            {
-                return new FollowedRun(acceptedAt, now, data.RootElement.GetProperty("reason").GetString()!, events, longestGap);
-            }
-        }
-        throw new InvalidOperationException("The progress stream ended without a close event.");
+        using var streamClient = new HttpClient { BaseAddress = client.BaseAddress, Timeout = LongestRun };
+        var events = await ProgressEvents.ReadAllAsync(streamClient, LongestRun);
+        // The server ends the stream right after the close event.
+        var closedAt = Stopwatch.GetTimestamp();
+        var close = events.LastOrDefault(e => e.IsClose()) ?? throw new InvalidOperationException("The progress stream ended without a close event.");
+        var longestGap = events.Select((e, i) => (e.At - (i == 0 ? TimeSpan.Zero : events[i - 1].At)).TotalSeconds).DefaultIfEmpty(0).Max();
+        return new FollowedRun(acceptedAt, closedAt, close.Data.GetProperty("reason").GetString()!, events.Count, longestGap);
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Digit.Inference.Drawing;
-using Digit.Inference.Drawing.Formats;
 using Digit.Testing;
 
 namespace Digit.Inference.Tests.Drawing;
@@ -120,21 +119,21 @@ public sealed class DrawingDecoderTests
     [InlineData(0u, 28u)]
     [InlineData(28u, 0u)]
     [InlineData(0u, 0u)]
-    public void DecodeImage_PngClaimingZeroSide_ThrowsEmptyImage(uint width, uint height)
+    public void DecodeImage_PngClaimingZeroSide_ThrowsUnreadableImage(uint width, uint height)
     {
-        AssertRefused(DrawingErrorKind.EmptyImage, PngWriter.Write(width, height, PngColorType.Grey, []));
+        AssertRefused(DrawingErrorKind.UnreadableImage, PngWriter.Write(width, height, PngColorType.Grey, []));
     }
 
     [Fact]
-    public void DecodeImage_GifAndBmpClaimingZeroSide_ThrowEmptyImage()
+    public void DecodeImage_GifAndBmpClaimingZeroSide_ThrowUnreadableImage()
     {
         var gif = GifWriter.Write(Halves());
         BinaryPrimitives.WriteUInt16LittleEndian(gif.AsSpan(6), 0);
         var bmp = BmpWriter.Write(Halves());
         BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(22), 0);
 
-        AssertRefused(DrawingErrorKind.EmptyImage, gif);
-        AssertRefused(DrawingErrorKind.EmptyImage, bmp);
+        AssertRefused(DrawingErrorKind.UnreadableImage, gif);
+        AssertRefused(DrawingErrorKind.UnreadableImage, bmp);
     }
 
     [Theory]
@@ -172,8 +171,7 @@ public sealed class DrawingDecoderTests
         var jpeg = JpegWriter.Write(Halves());
         jpeg[jpeg.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]) + 1] = 0xC3;
 
-        var exception = AssertRefused(DrawingErrorKind.UnreadableImage, jpeg);
-        Assert.Contains("SOF3", exception.Error.Detail);
+        AssertRefused(DrawingErrorKind.UnreadableImage, jpeg);
     }
 
     [Fact]
@@ -207,12 +205,18 @@ public sealed class DrawingDecoderTests
         { "bmp 1-bit 2896x2896 (1 MiB)", BmpWriter.BmpHeader(2896, 2896, 1, 54) },
         { "png 4097x1", PngWriter.Write(4097, 1, PngColorType.Grey, new byte[4098]) },
         { "png 100000x100000", PngWriter.Write(100_000, 100_000, PngColorType.Rgba, []) },
-        { "png 2^32-1 square", PngWriter.Write(uint.MaxValue, uint.MaxValue, PngColorType.Rgba, []) },
-        { "jpeg 65535x65535", JpegWriter.Write(new TestCanvas(8, 8), 65_535, 65_535) },
         { "jpeg 8x5000", JpegWriter.Write(new TestCanvas(8, 8), 8, 5_000) },
         { "gif 65535x65535", WithGifSize(GifWriter.Write(new TestCanvas(2, 2)), 65_535, 65_535) },
         { "bmp 60000x60000", BmpWriter.BmpHeader(60_000, 60_000, 24, 54) },
         { "bmp top-down 20000 rows", BmpWriter.BmpHeader(10, -20_000, 24, 54) },
+    };
+
+    // Sides their own format forbids (PNG: at most 2^31-1; JPEG as libjpeg reads it: at most 65,500; BMP: a positive
+    // width): the codec refuses the header, which is as cheap as the size check.
+    public static TheoryData<string, byte[]> ImpossibleHeaders => new()
+    {
+        { "png 2^32-1 square", PngWriter.Write(uint.MaxValue, uint.MaxValue, PngColorType.Rgba, []) },
+        { "jpeg 65535x65535", JpegWriter.Write(new TestCanvas(8, 8), 65_535, 65_535) },
         { "bmp negative width", BmpWriter.BmpHeader(-10, 10, 24, 54) },
     };
 
@@ -220,14 +224,20 @@ public sealed class DrawingDecoderTests
     [MemberData(nameof(HugeHeaders))]
     public void DecodeImage_HeaderClaimingHugeSize_RefusedWithoutAllocatingPixels(string name, byte[] image)
     {
-        DecodeOrRefuse(image); // warm up: JIT and statics
-        var before = GC.GetAllocatedBytesForCurrentThread();
-
-        var kind = DecodeOrRefuse(image);
+        var (kind, allocated) = DecodeMeasuringAllocations(image);
 
         // Refused from the header alone: a decoder that started on the pixels would allocate megabytes.
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(DrawingErrorKind.TooLarge, kind);
+        Assert.True(allocated < 64 * 1024, $"{name}: {allocated} bytes allocated");
+    }
+
+    [Theory]
+    [MemberData(nameof(ImpossibleHeaders))]
+    public void DecodeImage_HeaderClaimingImpossibleSize_ThrowsUnreadableImageWithoutAllocatingPixels(string name, byte[] image)
+    {
+        var (kind, allocated) = DecodeMeasuringAllocations(image);
+
+        Assert.Equal(DrawingErrorKind.UnreadableImage, kind);
         Assert.True(allocated < 64 * 1024, $"{name}: {allocated} bytes allocated");
     }
 
@@ -240,11 +250,27 @@ public sealed class DrawingDecoderTests
         Assert.Contains("1449x1449", exception.Error.Detail);
     }
 
-    public static TheoryData<string, byte[]> DataOutgrowingTheHeader => new()
+    public static TheoryData<string, byte[]> PngDataOutgrowingTheHeader => new()
     {
         { "png 1x1 RGBA inflating to 16 MiB", PngWriter.WriteZeros(1, 1, 8, PngColorType.Rgba, 16 << 20) },
         { "png 28x28 grey, one byte past its scanlines", PngWriter.WriteZeros(28, 28, 8, PngColorType.Grey, 29 * 28 + 1) },
         { "png 100x60 16-bit RGBA Adam7 inflating to 4 MiB", PngWriter.WriteZeros(100, 60, 16, PngColorType.Rgba, 4 << 20, interlace: 1) },
+    };
+
+    [Theory]
+    [MemberData(nameof(PngDataOutgrowingTheHeader))]
+    public void DecodeImage_PngDataOutgrowingItsHeader_DecodesOnlyTheHeadersPixels(string name, byte[] image)
+    {
+        var (kind, allocated) = DecodeMeasuringAllocations(image);
+
+        // libpng inflates row by row into a buffer of the header's size and stops at the last row: whatever the data
+        // stands for, what is allocated stays that of a small picture, never the megabytes the data would expand to.
+        Assert.True(kind is null, $"{name}: {kind}");
+        Assert.True(allocated < 256 * 1024, $"{name}: {allocated} bytes allocated");
+    }
+
+    public static TheoryData<string, byte[]> DataCostingMoreThanItsPixels => new()
+    {
         { "gif 1x1 whose codes go on for 8 million pixels", GifWriter.WriteRunaway(1, 1, cycles: 1) },
         { "gif 64x64 whose codes go on for 80 million pixels", GifWriter.WriteRunaway(64, 64, cycles: 10) },
         { "jpeg with 33 scans", JpegWriter.WriteProgressive(new TestCanvas(32, 24), refinementScans: 31) },
@@ -252,20 +278,13 @@ public sealed class DrawingDecoderTests
     };
 
     [Theory]
-    [MemberData(nameof(DataOutgrowingTheHeader))]
-    public void DecodeImage_DataOutgrowingItsHeader_ThrowsUnreadableImage(string name, byte[] image)
+    [MemberData(nameof(DataCostingMoreThanItsPixels))]
+    public void DecodeImage_DataCostingMoreThanItsPixels_ThrowsUnreadableImage(string name, byte[] image)
     {
+        // Skia's GIF decoder walks every LZW code and libjpeg-turbo every scan: refused before either sees them.
         var exception = Assert.Throws<DrawingException>(() => DrawingDecoder.DecodeImage(image));
 
         Assert.True(exception.Kind == DrawingErrorKind.UnreadableImage, $"{name}: {exception.Kind}: {exception.Error.Detail}");
-    }
-
-    [Fact]
-    public void DecodeImage_CompressionBomb_SaysWhatTheDataWouldNeed()
-    {
-        var exception = AssertRefused(DrawingErrorKind.UnreadableImage, PngWriter.WriteZeros(1, 1, 8, PngColorType.Rgba, 1 << 20));
-
-        Assert.Contains("inflates to more than the 5 bytes that 1x1 pixels need", exception.Error.Detail);
     }
 
     [Theory]
@@ -275,9 +294,9 @@ public sealed class DrawingDecoderTests
     [InlineData(9, 17)]
     [InlineData(33, 2)]
     [InlineData(2, 33)]
-    public void DecodeImage_PngDataOfExactlyItsScanlines_DecodesAndOneByteMoreDoesNot(int width, int height)
+    public void DecodeImage_PngDataOfItsScanlinesOrMore_DecodesTheSamePixels(int width, int height)
     {
-        // Every bit depth and channel count, plain and Adam7: the bound is the decoder's own row arithmetic.
+        // Every bit depth and channel count, plain and Adam7; bytes past the IHDR's scanlines are never read.
         foreach (var (depth, colorType, bitsPerPixel) in new[] { (1, PngColorType.Grey, 1), (2, PngColorType.Grey, 2), (4, PngColorType.Grey, 4), (8, PngColorType.Grey, 8), (16, PngColorType.Grey, 16), (8, PngColorType.Rgb, 24), (16, PngColorType.GreyAlpha, 32), (16, PngColorType.Rgba, 64) })
         {
             foreach (var interlace in new byte[] { 0, 1 })
@@ -286,10 +305,10 @@ public sealed class DrawingDecoderTests
                 var name = $"{width}x{height} {depth}-bit {colorType} interlace {interlace}: {exact} bytes";
 
                 var image = DrawingDecoder.DecodeImage(PngWriter.WriteZeros((uint)width, (uint)height, (byte)depth, colorType, exact, interlace));
-                var exception = Assert.Throws<DrawingException>(() => DrawingDecoder.DecodeImage(PngWriter.WriteZeros((uint)width, (uint)height, (byte)depth, colorType, exact + 1, interlace)));
+                var longer = DrawingDecoder.DecodeImage(PngWriter.WriteZeros((uint)width, (uint)height, (byte)depth, colorType, exact + 4096, interlace));
 
                 Assert.True(image.Width == width && image.Height == height, name);
-                Assert.True(exception.Kind == DrawingErrorKind.UnreadableImage, $"{name}: {exception.Kind}");
+                Assert.True(image.GreyAlpha.AsSpan().SequenceEqual(longer.GreyAlpha), name);
             }
         }
     }
@@ -322,6 +341,14 @@ public sealed class DrawingDecoderTests
             }
         }
         return total;
+    }
+
+    private static (DrawingErrorKind? Kind, long Allocated) DecodeMeasuringAllocations(byte[] image)
+    {
+        DecodeOrRefuse(image); // warm up: JIT and statics
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var kind = DecodeOrRefuse(image);
+        return (kind, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     private static DrawingErrorKind? DecodeOrRefuse(byte[] image)

@@ -268,6 +268,87 @@ public abstract class ModelStoreContract
     }
 
     [Fact]
+    public async Task ActivateIfCurrentAsync_CurrentIsTheExpectedOne_MakesTheVersionCurrent()
+    {
+        var store = CreateStore();
+        var served = await store.PublishAsync(ModelBytes(1), 0.99, CancellationToken.None);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        var stored = await store.StoreAsync(ModelBytes(2), new ModelDescription(0.98), CancellationToken.None);
+
+        var activated = await store.ActivateIfCurrentAsync(stored.Version, served.Version, CancellationToken.None);
+
+        Assert.Equal(stored, activated);
+        Assert.Equal(stored, await CreateStore().GetCurrentAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ActivateIfCurrentAsync_AnotherVersionBecameCurrent_ChangesNothing()
+    {
+        var store = CreateStore();
+        var judgedAgainst = await store.PublishAsync(ModelBytes(1), 0.99, CancellationToken.None);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        var stored = await store.StoreAsync(ModelBytes(2), new ModelDescription(0.98), CancellationToken.None);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        var newer = await CreateStore().PublishAsync(ModelBytes(3), 0.995, CancellationToken.None);
+
+        var activated = await store.ActivateIfCurrentAsync(stored.Version, judgedAgainst.Version, CancellationToken.None);
+
+        Assert.Null(activated);
+        Assert.Equal(newer, await CreateStore().GetCurrentAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ActivateIfCurrentAsync_NoneExpectedAndNoneCurrent_MakesTheVersionCurrent()
+    {
+        var store = CreateStore();
+        var stored = await store.StoreAsync(ModelBytes(1), new ModelDescription(0.98), CancellationToken.None);
+
+        Assert.Equal(stored, await store.ActivateIfCurrentAsync(stored.Version, expectedCurrent: null, CancellationToken.None));
+        Assert.Equal(stored, await store.GetCurrentAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ActivateIfCurrentAsync_NoneExpectedButOneIsCurrent_ChangesNothing()
+    {
+        var store = CreateStore();
+        var stored = await store.StoreAsync(ModelBytes(1), new ModelDescription(0.98), CancellationToken.None);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        var published = await CreateStore().PublishAsync(ModelBytes(2), 0.99, CancellationToken.None);
+
+        Assert.Null(await store.ActivateIfCurrentAsync(stored.Version, expectedCurrent: null, CancellationToken.None));
+        Assert.Equal(published, await store.GetCurrentAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ActivateIfCurrentAsync_ManyAtOnceFromTheSameCurrent_OnlyOneWins()
+    {
+        var served = await CreateStore().PublishAsync(ModelBytes(1), 0.99, CancellationToken.None);
+        var candidates = new List<ModelVersion>();
+        for (var i = 0; i < 6; i++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+            candidates.Add(await CreateStore().StoreAsync(ModelBytes(10 + i), new ModelDescription(0.98), CancellationToken.None));
+        }
+
+        var results = await Task.WhenAll(candidates.Select(candidate =>
+            Task.Run(() => CreateStore().ActivateIfCurrentAsync(candidate.Version, served.Version, CancellationToken.None))));
+
+        var winner = Assert.Single(results, result => result is not null);
+        Assert.Equal(winner, await CreateStore().GetCurrentAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ActivateIfCurrentAsync_VersionNotStored_ThrowsModelNotFound()
+    {
+        var store = CreateStore();
+        var current = await store.PublishAsync(ModelBytes(1), 0.99, CancellationToken.None);
+
+        await Assert.ThrowsAsync<ModelNotFoundException>(
+            () => store.ActivateIfCurrentAsync("20250301T101502117Z-0009", current.Version, CancellationToken.None));
+        Assert.Equal(current, await store.GetCurrentAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ListVersionsAsync_NothingStored_IsEmpty()
     {
         Assert.Empty(await CreateStore().ListVersionsAsync(CancellationToken.None));

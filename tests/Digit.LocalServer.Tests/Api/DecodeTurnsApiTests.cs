@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Digit.Inference.Prediction;
 using Digit.LocalServer.Tests.Support;
 using Digit.Testing;
@@ -22,8 +21,8 @@ public sealed class DecodeTurnsApiTests(InProcessLocalServer server) : IClassFix
         try
         {
             // A 400x400 BMP is a body of 640 kB; a 600x600 PNG of one colour is small but has 360,000 pixels.
-            var largeBodyTask = _server.Client.PostAsync("/api/drawing/", Body(BmpWriter.Write(new TestCanvas(400, 400).FillRect(150, 50, 100, 300, 255))));
-            var largeImageTask = _server.Client.PostAsync("/api/drawing/", Body(PngWriter.Write(new TestCanvas(600, 600).FillRect(250, 100, 100, 400, 255), PngColorType.Grey)));
+            var largeBodyTask = _server.Client.PostAsync("/api/drawing/", Drawings.Body(Drawings.DataUrl(BmpWriter.Write(new TestCanvas(400, 400).FillRect(150, 50, 100, 300, 255)))));
+            var largeImageTask = _server.Client.PostAsync("/api/drawing/", Drawings.Body(Drawings.DataUrl(PngWriter.Write(new TestCanvas(600, 600).FillRect(250, 100, 100, 400, 255), PngColorType.Grey))));
 
             using var small = await _server.Client.PostAsync("/api/drawing/", Drawings.Body(Drawings.FrontendDataUrl(MnistFolder.Test, 0)));
             using var smallAgain = await _server.Client.PostAsync("/api/drawing/", Drawings.Body(Drawings.FrontendDataUrl(MnistFolder.Test, 1)));
@@ -45,7 +44,4 @@ public sealed class DecodeTurnsApiTests(InProcessLocalServer server) : IClassFix
             largeImage?.Dispose();
         }
     }
-
-    private static StringContent Body(byte[] image) =>
-        new("{\"drawing\":\"" + Drawings.DataUrl(image) + "\"}", Encoding.ASCII, "application/json");
 }

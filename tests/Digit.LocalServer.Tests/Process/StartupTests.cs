@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Digit.Testing;
+using Digit.Testing.Hosts;
 
 namespace Digit.LocalServer.Tests.Process;
 

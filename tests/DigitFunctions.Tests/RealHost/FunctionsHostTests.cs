@@ -21,6 +21,8 @@ public sealed class FunctionsHostTests(FunctionsHost host) : IClassFixture<Funct
 
         Assert.Contains(mapped, file => file.EndsWith("libonnxruntime.so", StringComparison.Ordinal));
         Assert.Contains(mapped, file => file.EndsWith("Digit.Inference.dll", StringComparison.Ordinal));
+        // The prediction decoded its drawing with Skia's native codecs inside the published worker.
+        Assert.Contains(mapped, file => file.EndsWith("libSkiaSharp.so", StringComparison.Ordinal));
         Assert.DoesNotContain(mapped, file => file.Contains("TorchSharp", StringComparison.Ordinal) || file.Contains("libtorch", StringComparison.Ordinal));
     }
 

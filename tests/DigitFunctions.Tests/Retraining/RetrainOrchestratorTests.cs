@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using Digit.Backend.Retraining;
+using Digit.Backend.Retraining.Steps;
 using Digit.Backend.Runs;
+using Digit.Inference.Models;
 using Digit.Functions.Tests.TestSupport;
 using Digit.Testing;
+using Digit.Testing.Hosts;
 using Microsoft.DurableTask.Client;
 using StackExchange.Redis;
 
@@ -80,6 +83,33 @@ public sealed class RetrainOrchestratorTests(RedisServerFixture redis)
     }
 
     [Fact]
+    public async Task Run_StopEventDuringAnEpoch_StartsNoFurtherEpoch()
+    {
+        FaultyModelStore? models = null;
+        await using var host = await RetrainTestHost.StartAsync(
+            redis, samples: 512, epochs: 3, RetrainTestHost.FastRetry, inner => models = new FaultyModelStore(inner) { GatedSave = 1 });
+
+        var runId = await host.StartRunAsync();
+        // Epoch 1 has trained and waits to save: the event (no stop flag, which the next epoch would see itself)
+        // reaches the orchestration before epoch 1 ends, so only the orchestrator's look between epochs can stop it.
+        await models!.CheckpointSaveWaiting.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        await host.Executor.SignalStopAsync(runId, None);
+        models.CheckpointSaveGate.SetResult();
+        var ended = await host.WaitForEndAsync(runId);
+
+        var result = ended.ReadOutputAs<RunOutcome>()!;
+        Assert.Equal(TrainingStatus.Interrupted, result.Status);
+        Assert.Equal("Stopped during epoch 2 of 3; the served model was kept.", result.Message);
+        // Epoch 1 read no checkpoint and saved one; no other epoch began.
+        Assert.Single(models.CheckpointReadsByRun);
+        Assert.Equal(1, models.SaveAttempts);
+        Assert.Contains("\"epochsDone\":1", ended.SerializedCustomStatus);
+        Assert.Contains("\"stage\":\"interrupted\"", ended.SerializedCustomStatus);
+        Assert.Null(await host.Models.GetCurrentAsync(None));
+        Assert.Equal(TrainingStatus.Interrupted, await host.Runs.GetStatusAsync(None));
+    }
+
+    [Fact]
     public async Task Run_StopWhilePublishing_EndsInterruptedAndPublishesNothing()
     {
         FaultyModelStore? models = null;
@@ -100,6 +130,55 @@ public sealed class RetrainOrchestratorTests(RedisServerFixture redis)
         Assert.Empty(await host.Models.ListVersionsAsync(None));
         Assert.Equal(TrainingStatus.Interrupted, await host.Runs.GetStatusAsync(None));
     }
+
+    [Fact]
+    public async Task Run_LostWhileItsModelIsStored_LeavesTheServedModelServed()
+    {
+        FaultyModelStore? models = null;
+        await using var host = await StartGatedAsync(inner => models = new FaultyModelStore(inner) { GatedStore = 2 });
+        // Store 1 is this one, store 2 the run's.
+        var served = await host.Models.PublishAsync(await File.ReadAllBytesAsync(DigitHost.ShippedModel), 0.9952, None);
+
+        var runId = await host.StartRunAsync();
+        var stored = await models!.StoreWaiting.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        // What the sweeper does to a run whose lease ran out: the run is ended elsewhere while its model is stored.
+        Assert.True(await host.Runs.FinishAsync(runId, new RunEnd(TrainingStatus.Interrupted, "lease ran out"), None));
+        models.StoreGate.SetResult();
+        var ended = await host.WaitForEndAsync(runId);
+
+        Assert.Equal(TrainingStatus.Interrupted, ended.ReadOutputAs<RunOutcome>()!.Status);
+        Assert.Equal(served.Version, (await host.Models.GetCurrentAsync(None))?.Version);
+        Assert.Contains(stored.Version, (await host.Models.ListVersionsAsync(None)).Select(version => version.Version));
+        Assert.Equal("lease ran out", (await host.Runs.GetRunAsync(runId, None))!.Message);
+    }
+
+    [Fact]
+    public async Task Run_AnotherModelMadeCurrentWhilePublishing_StoresItsModelButKeepsTheNewerOne()
+    {
+        FaultyModelStore? models = null;
+        await using var host = await StartGatedAsync(inner => models = new FaultyModelStore(inner) { GatedStore = 2 });
+        // Store 1 is this one, store 2 the run's.
+        await host.Models.PublishAsync(await File.ReadAllBytesAsync(DigitHost.ShippedModel), 0.9952, None);
+
+        var runId = await host.StartRunAsync();
+        var stored = await models!.StoreWaiting.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        // An operator makes another version current after the run judged its model against the one before.
+        var newer = await host.Models.PublishAsync(await File.ReadAllBytesAsync(DigitHost.ShippedModel), 0.99, None);
+        models.StoreGate.SetResult();
+        var ended = await host.WaitForEndAsync(runId);
+
+        var result = ended.ReadOutputAs<RunOutcome>()!;
+        Assert.Equal(TrainingStatus.Completed, result.Status);
+        Assert.False(result.Served);
+        Assert.Equal(stored.Version, result.ModelVersion);
+        Assert.Contains(PublishModelStep.ServedModelChanged, result.Message);
+        Assert.Equal(newer.Version, (await host.Models.GetCurrentAsync(None))?.Version);
+    }
+
+    /// <summary>A one-epoch run whose publish rule lets any model through, over a wrapped model store.</summary>
+    private Task<RetrainTestHost> StartGatedAsync(Func<IModelStore, IModelStore> wrapModels) => RetrainTestHost.StartAsync(
+        redis, samples: 512, epochs: 1, RetrainTestHost.FastRetry, wrapModels,
+        settings: new Dictionary<string, string?> { ["PUBLISH_MAX_ACCURACY_DROP"] = "1" });
 
     [Fact]
     public async Task Run_EpochFailsOnce_RetriesFromTheCheckpointAndCompletes()

@@ -39,6 +39,15 @@ internal sealed class FaultyModelStore(IModelStore inner) : IModelStore
     /// <summary>Completes when the gated save reaches the gate.</summary>
     public TaskCompletionSource CheckpointSaveWaiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The model store (1-based, counting every attempt) that waits for <see cref="StoreGate"/> once stored; 0 = none.</summary>
+    public int GatedStore { get; init; }
+
+    /// <summary>Opened by the test: the gated store returns. Its step has confirmed its run and stored the model.</summary>
+    public TaskCompletionSource StoreGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes with the stored version when the gated store reaches the gate.</summary>
+    public TaskCompletionSource<ModelVersion> StoreWaiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public IReadOnlyList<byte[]> SavedCheckpoints => Snapshot(_saved);
 
     public IReadOnlyList<byte[]?> ReadCheckpoints => Snapshot(_read);
@@ -54,13 +63,26 @@ internal sealed class FaultyModelStore(IModelStore inner) : IModelStore
 
     public Task<byte[]> ReadModelAsync(string version, CancellationToken cancellationToken) => inner.ReadModelAsync(version, cancellationToken);
 
-    public Task<ModelVersion> StoreAsync(byte[] onnxModel, ModelDescription description, CancellationToken cancellationToken)
+    public async Task<ModelVersion> StoreAsync(byte[] onnxModel, ModelDescription description, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _stores);
-        return StoreFailure is null ? inner.StoreAsync(onnxModel, description, cancellationToken) : Task.FromException<ModelVersion>(StoreFailure);
+        var store = Interlocked.Increment(ref _stores);
+        if (StoreFailure is not null)
+        {
+            throw StoreFailure;
+        }
+        var stored = await inner.StoreAsync(onnxModel, description, cancellationToken);
+        if (store == GatedStore)
+        {
+            StoreWaiting.TrySetResult(stored);
+            await StoreGate.Task;
+        }
+        return stored;
     }
 
     public Task<ModelVersion> ActivateAsync(string version, CancellationToken cancellationToken) => inner.ActivateAsync(version, cancellationToken);
+
+    public Task<ModelVersion?> ActivateIfCurrentAsync(string version, string? expectedCurrent, CancellationToken cancellationToken) =>
+        inner.ActivateIfCurrentAsync(version, expectedCurrent, cancellationToken);
 
     public Task<IReadOnlyList<ModelVersion>> ListVersionsAsync(CancellationToken cancellationToken) => inner.ListVersionsAsync(cancellationToken);
 

@@ -54,13 +54,15 @@ internal sealed class RetrainTestHost : IAsyncDisposable
     /// <param name="epochs">Epochs per run (TRAINING_EPOCHS).</param>
     /// <param name="retry">The activities' retry policy; null runs the production entry point and its policy.</param>
     /// <param name="wrapModels">Wraps the app's model store, to inject failures.</param>
+    /// <param name="settings">Settings added to (or replacing) the ones above.</param>
     public static async Task<RetrainTestHost> StartAsync(
         RedisServerFixture redis,
         int samples,
         int epochs = 2,
         RetryPolicy? retry = null,
         Func<IModelStore, IModelStore>? wrapModels = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"digit-functions-{Guid.NewGuid():N}");
         var keyPrefix = RedisServerFixture.NewKeyPrefix();
@@ -75,7 +77,7 @@ internal sealed class RetrainTestHost : IAsyncDisposable
             ["TRAINING_EPOCHS"] = epochs.ToString(),
             ["TRAINING_BATCH_SIZE"] = "64",
             ["TRAINING_THREADS"] = "1",
-        }).Build();
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
 
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)

@@ -1,5 +1,6 @@
 using Digit.Inference.Drawing;
 using Digit.Testing;
+using Digit.Testing.Hosts;
 using Digit.Training.Data;
 using Digit.Training.Evaluation;
 using Digit.Training.Tests.TestSupport;
@@ -10,7 +11,7 @@ namespace Digit.Training.Tests.Evaluation;
 [Collection(MnistCollection.Name)]
 public sealed class DrawingsSetTests(MnistFixture mnist)
 {
-    private static string ShippedModel => MnistTestData.RepositoryFile(Path.Combine("models", "digits.onnx"));
+    private static string ShippedModel => DigitHost.ShippedModel;
 
     [Fact]
     public void Create_SameSeedTwice_GivesTheSameImagesAndLabels()

@@ -1,4 +1,5 @@
 using Digit.Inference.Models;
+using Digit.Testing.Hosts;
 using Digit.Training.Evaluation;
 using Digit.Training.Onnx;
 using Digit.Training.Tests.TestSupport;
@@ -10,7 +11,7 @@ namespace Digit.Training.Tests.Evaluation;
 [Collection(MnistCollection.Name)]
 public sealed class ShippedModelTests(MnistFixture mnist)
 {
-    private static string ShippedModel => MnistTestData.RepositoryFile(Path.Combine("models", "digits.onnx"));
+    private static string ShippedModel => DigitHost.ShippedModel;
 
     [Fact]
     public void ShippedModel_OnTheMnistTestSet_ScoresAtLeastNinetyNineAndAHalfPercent()

@@ -1,8 +1,9 @@
 using Digit.Inference.Models;
+using Digit.Testing;
 using Digit.Training.Data;
-using Digit.Training.Tests.TestSupport;
 using Digit.Training.Model;
 using Digit.Training.Onnx;
+using Digit.Training.Tests.TestSupport;
 using Digit.Training.Training;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
@@ -31,7 +32,7 @@ public abstract class TrainedDigitCnnFixture : IDisposable
 
     protected TrainedDigitCnnFixture(CnnArchitecture architecture)
     {
-        var folder = MnistTestData.ResolveFolder();
+        var folder = MnistFolder.Resolve();
         var train = MnistFiles.LoadTrain(folder).Take(TrainImages);
         Test = MnistFiles.LoadTest(folder).Take(TestImages);
 

@@ -1,3 +1,4 @@
+using Digit.Testing;
 using Digit.Training.Data;
 
 namespace Digit.Training.Tests.TestSupport;
@@ -10,7 +11,7 @@ public sealed class MnistFixture
 {
     public MnistFixture()
     {
-        Folder = MnistTestData.ResolveFolder();
+        Folder = MnistFolder.Resolve();
         Data = MnistFiles.Load(Folder);
     }
 

@@ -1,4 +1,4 @@
-namespace Digit.Inference.Drawing.Formats;
+namespace Digit.Inference.Drawing;
 
 /// <summary>The encodings accepted for a drawing.</summary>
 public enum ImageFormat

@@ -1,24 +1,27 @@
-using Digit.Testing;
-using Digit.Testing.Hosts;
-
-namespace Digit.LocalServer.Tests.Process;
+namespace Digit.Testing.Hosts;
 
 /// <summary>
-/// The local server as its own process (Digit.LocalServer.dll built beside these tests), for what only a process
-/// shows: how start-up fails, a crash, and where relative settings lead from another working directory.
+/// The local server as its own process (Digit.LocalServer.dll built in the configuration of the program that starts
+/// it), for what only a process shows: how start-up fails, a crash, where relative settings lead from another working
+/// directory, and the benchmarks' CPU, memory and log figures.
 /// </summary>
 public sealed class LocalServerProcess : DigitHost
 {
     private readonly IReadOnlyDictionary<string, string?> _environment;
     private readonly string _workingDirectory;
+    private readonly bool _withTestSettings;
     private readonly string _modelDirectory = Directory.CreateTempSubdirectory("digit-models-").FullName;
     private ServerProcess? _process;
 
-    /// <summary>A server process with <paramref name="environment"/> on top of the test settings (null removes one).</summary>
-    public LocalServerProcess(IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null)
+    /// <summary>
+    /// A server process with <paramref name="environment"/> (null removes a setting) on top of the test settings, or,
+    /// without <paramref name="withTestSettings"/>, on top of the server's own defaults with a fresh model folder.
+    /// </summary>
+    public LocalServerProcess(IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null, bool withTestSettings = true)
     {
         _environment = environment;
         _workingDirectory = workingDirectory ?? RepositoryRoot.Find();
+        _withTestSettings = withTestSettings;
     }
 
     /// <summary>The folder of this server's model store (when the environment does not name another).</summary>
@@ -30,10 +33,22 @@ public sealed class LocalServerProcess : DigitHost
     /// <summary>Whether the process has ended.</summary>
     public bool HasExited => _process?.HasExited ?? false;
 
+    /// <summary>The process id.</summary>
+    public int ProcessId => Started.Id;
+
+    /// <summary>CPU time the server has used so far.</summary>
+    public TimeSpan CpuTime => Started.CpuTime;
+
+    /// <summary>Lines the server wrote to stdout and stderr so far.</summary>
+    public long OutputLines => Started.OutputLines;
+
+    private ServerProcess Started => _process ?? throw new InvalidOperationException("The server has not started.");
+
     /// <summary>Starts a server process and waits for it to serve; the caller disposes it.</summary>
-    public static async Task<LocalServerProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null)
+    public static async Task<LocalServerProcess> StartAsync(
+        IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null, bool withTestSettings = true)
     {
-        var server = new LocalServerProcess(environment, workingDirectory);
+        var server = new LocalServerProcess(environment, workingDirectory, withTestSettings);
         try
         {
             await server.InitializeAsync();
@@ -82,24 +97,30 @@ public sealed class LocalServerProcess : DigitHost
 
     private ServerProcess Launch(int port)
     {
-        var environment = new Dictionary<string, string?>(TestSettings(_modelDirectory))
-        {
-            ["REDIS_URL"] = null,
-            ["Logging__LogLevel__Default"] = "Information",
-        };
+        var environment = _withTestSettings
+            ? new Dictionary<string, string?>(TestSettings(_modelDirectory)) { ["Logging__LogLevel__Default"] = "Information" }
+            : new Dictionary<string, string?>
+            {
+                ["MODEL_DIR"] = _modelDirectory,
+                ["SHIPPED_MODEL"] = ShippedModel,
+                ["DOTNET_ENVIRONMENT"] = null,
+                ["ASPNETCORE_ENVIRONMENT"] = null,
+            };
+        environment["REDIS_URL"] = null;
         foreach (var (name, value) in _environment)
         {
             environment[name] = value;
         }
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        return ServerProcess.Start(dotnet, [ServerAssembly(), "--urls", $"http://127.0.0.1:{port}"], environment, _workingDirectory);
+        return ServerProcess.Start(ServerProcess.DotnetHost(), [ServerAssembly(), "--urls", $"http://127.0.0.1:{port}"], environment, _workingDirectory);
     }
 
-    /// <summary>Digit.LocalServer.dll in its own build output, in the configuration of these tests.</summary>
+    /// <summary>Digit.LocalServer.dll in its own build output, in the configuration of the running program.</summary>
     private static string ServerAssembly()
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var path = Path.Combine(RepositoryRoot.Find(), "Digit.LocalServer", "bin", configuration, "net10.0", "Digit.LocalServer.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"The local server is not built at {path}; build the solution first.", path);
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"The local server is not built at {path}: build it first (dotnet build -c {configuration} Digit.LocalServer).", path);
     }
 }

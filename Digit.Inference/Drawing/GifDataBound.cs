@@ -1,17 +1,17 @@
 using System.Buffers.Binary;
 
-namespace Digit.Inference.Drawing.Formats;
+namespace Digit.Inference.Drawing;
 
 /// <summary>
-/// The LZW data of a GIF's first frame must expand to no more pixels than the frame has. The decoder writes only
-/// the frame's pixels but expands every code it reads, up to 4,095 pixels for a 12-bit code, so a megabyte of codes
-/// can cost billions of steps. Here the codes are read as the decoder reads them (the same blocks up to the first
-/// image descriptor, the same code widths, clear and end codes, the same refusals) but only each string's length
-/// is tracked, so this costs one step a code; a frame whose data goes on once its pixels are all written is refused.
+/// The LZW data of a GIF's first frame must expand to no more pixels than the frame has. Skia's GIF decoder (wuffs)
+/// writes only the frame's pixels but expands every code it reads, up to 4,095 pixels for a 12-bit code, so a megabyte
+/// of codes costs over a second of CPU (<c>DigitBench bombs</c>, gif-lzw). Here the codes are read as a decoder reads
+/// them (the blocks up to the first image descriptor, the code widths, clear and end codes) but only each string's
+/// length is tracked, so this costs one step a code; a frame whose data goes on once its pixels are all written is
+/// refused.
 /// </summary>
 internal static class GifDataBound
 {
-    private const string Name = "GIF";
     private const int MaxCodes = 8192;
     private const int MaxCodeSize = 12;
 
@@ -40,7 +40,7 @@ internal static class GifDataBound
                     var height = reader.ReadUInt16();
                     if (left + width > screenWidth || top + height > screenHeight)
                     {
-                        throw ImageHeaderReader.Unreadable(Name, $"its first frame ({width}x{height} at {left},{top}) lies outside the {screenWidth}x{screenHeight} screen");
+                        throw Unreadable($"its first frame ({width}x{height} at {left},{top}) lies outside the {screenWidth}x{screenHeight} screen");
                     }
                     var frameFlags = reader.ReadByte();
                     if ((frameFlags & 0x80) != 0)
@@ -49,7 +49,7 @@ internal static class GifDataBound
                     }
                     else if (!globalTable)
                     {
-                        throw ImageHeaderReader.Unreadable(Name, "its first frame has no colour table");
+                        throw Unreadable("its first frame has no colour table");
                     }
                     EnsureCodesFit(ref reader, (long)width * height);
                     return;
@@ -57,10 +57,10 @@ internal static class GifDataBound
                     SkipExtension(ref reader);
                     break;
                 case 0x3B:
-                    throw ImageHeaderReader.Unreadable(Name, "it ends before any frame");
+                    throw Unreadable("it ends before any frame");
                 case var tag:
-                    // Also where the data runs out: the decoder reads zeros there.
-                    throw ImageHeaderReader.Unreadable(Name, $"block type 0x{tag:X2} before the first frame does not exist");
+                    // Also where the data runs out (zeros are read there).
+                    throw Unreadable($"block type 0x{tag:X2} before the first frame does not exist");
             }
         }
     }
@@ -69,8 +69,8 @@ internal static class GifDataBound
     {
         if (reader.ReadByte() == 0xF9)
         {
-            // A graphic control extension: the decoder reads its 4 bytes itself, and with any other length skips that
-            // many and goes back to reading block types (not sub-blocks).
+            // A graphic control extension of 4 bytes; one of any other length is skipped by that many, and block types
+            // are read again (not sub-blocks): the decoder refuses it, so either reading is safe.
             var length = reader.ReadByte();
             if (length != 4)
             {
@@ -96,7 +96,7 @@ internal static class GifDataBound
         var minimumCodeSize = reader.ReadByte();
         if (minimumCodeSize > MaxCodeSize)
         {
-            throw ImageHeaderReader.Unreadable(Name, $"its LZW minimum code size is {minimumCodeSize}, more than {MaxCodeSize}");
+            throw Unreadable($"its LZW minimum code size is {minimumCodeSize}, more than {MaxCodeSize}");
         }
         Span<ushort> lengths = stackalloc ushort[MaxCodes];
         var clear = 1 << minimumCodeSize;
@@ -145,20 +145,20 @@ internal static class GifDataBound
             }
             if (code > available || !cleared || (previous < 0 && code == available))
             {
-                throw ImageHeaderReader.Unreadable(Name, $"LZW code {code} is not defined where it appears");
+                throw Unreadable($"LZW code {code} is not defined where it appears");
             }
             if (previous >= 0)
             {
                 var added = available++;
                 if (available > MaxCodes)
                 {
-                    throw ImageHeaderReader.Unreadable(Name, "its LZW data defines more codes than the decoder holds");
+                    throw Unreadable("its LZW data defines more codes than the decoder holds");
                 }
                 lengths[added] = (ushort)(lengths[previous] + 1);
             }
             if (written >= pixels)
             {
-                throw ImageHeaderReader.Unreadable(Name, $"its image data goes on after all {pixels:N0} pixels of the frame are written");
+                throw Unreadable($"its image data goes on after all {pixels:N0} pixels of the frame are written");
             }
             written += lengths[code];
             if ((available & codeMask) == 0 && available <= 0x0FFF)
@@ -170,7 +170,10 @@ internal static class GifDataBound
         }
     }
 
-    /// <summary>Reads bytes as the decoder does: zero past the end, and a skip past the end stops at it.</summary>
+    private static DrawingException Unreadable(string detail) =>
+        new(DrawingErrorKind.UnreadableImage, $"The GIF cannot be read: {detail}.");
+
+    /// <summary>Reads zero past the end, and a skip past the end stops at it: a file cut short was refused already.</summary>
     private ref struct Reader(ReadOnlySpan<byte> data)
     {
         private readonly ReadOnlySpan<byte> _data = data;
