@@ -3,16 +3,16 @@ using Digit.Backend.Hosting;
 using Digit.Backend.Retraining;
 using Digit.Backend.Telemetry;
 using OpenTelemetry.Trace;
+using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Options;
 
 namespace Digit.LocalServer;
 
 /// <summary>What makes the shared backend a local server: its defaults, the in-process runner and the middleware.</summary>
 internal static class LocalServerSetup
 {
-    /// <summary>The port `func start` uses, so the frontend's base URL works with either host.</summary>
-    public const int DefaultPort = 7071;
-
     /// <summary>
     /// The lowest-priority settings, which any configuration source overrides:
     /// ASP.NET Core's six Information lines per request cost most of the throughput, so its categories log at
@@ -28,18 +28,27 @@ internal static class LocalServerSetup
     public static WebApplicationBuilder AddLocalServer(this WebApplicationBuilder builder)
     {
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        // PORT is validated at start with every other setting, so the endpoint is set once the options are read.
+        builder.Services.AddSettings<LocalServerOptions, LocalServerOptionsValidator>();
+        var urlsGiven = !string.IsNullOrEmpty(builder.Configuration["urls"]);
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<LocalServerOptions>>((kestrel, server) =>
         {
-            var port = int.TryParse(builder.Configuration["PORT"], out var configured) ? configured : DefaultPort;
-            builder.WebHost.UseUrls($"http://localhost:{port}");
-        }
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+            kestrel.AddServerHeader = false;
+            if (!urlsGiven)
+            {
+                kestrel.ListenLocalhost(server.Value.Port);
+            }
+        });
         builder.Logging.AddSimpleConsole(console =>
         {
             console.SingleLine = true;
             console.TimestampFormat = "HH:mm:ss.fff ";
         });
 
+        // First of the startup filters, so outside host filtering's (see ProblemAnswers).
+        builder.Services.Insert(0, ServiceDescriptor.Transient<IStartupFilter, ProblemAnswers>());
+        // Host filtering writes an HTML page with its 400 unless told not to; then the 400 is a problem too.
+        builder.Services.Configure<HostFilteringOptions>(hosts => hosts.IncludeFailureMessage = false);
         builder.Services.AddDigitService();
         builder.Services.AddDigitTelemetry(builder.Configuration, telemetry => telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation()));
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<TrailingSlashPaths>());

@@ -1,5 +1,6 @@
 using Digit.Backend.Hosting;
 using Digit.LocalServer;
+using Microsoft.Extensions.Options;
 
 // The local server: the whole contract on ASP.NET Core, retraining in this process.
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +10,9 @@ var app = builder.Build();
 app.UseLocalServer();
 try
 {
+    // Every setting is checked before any service is made (the host makes its hosted services first, and they read
+    // settings), so that one line names every bad setting.
+    app.Services.GetRequiredService<IStartupValidator>().Validate();
     await app.RunAsync();
     return 0;
 }

@@ -5,6 +5,17 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# Under CI the real-host tests fail without a Functions host; say so before minutes of setup and build. The same
+# order and line as the real-host fixture's (tests/DigitFunctions.Tests/RealHost/FunctionsHostSelection.cs).
+ci=${CI:-}
+if [ "${ci,,}" = true ] || [ "$ci" = 1 ]; then
+  if [ -z "${FUNCTIONS_HOST_DIR:-}" ] && [ ! -f "$root/../shared/functions-host/run.sh" ] && ! command -v func >/dev/null; then
+    echo 'No Azure Functions host for the real-host tests: install Azure Functions Core Tools 4 so that `func` is on PATH (npm install -g azure-functions-core-tools@4), or set FUNCTIONS_HOST_DIR to a folder with run.sh or a Functions host build.' >&2
+    exit 1
+  fi
+fi
+
 scripts/setup.sh || exit 1
 export MNIST_PATH="${MNIST_PATH:-$root/data/mnist}"
 

@@ -77,9 +77,13 @@ public static class TrainingHandlers
             return progress is null ? Results.Ok(new { }) : Results.Ok(ProgressResponse.From(progress));
         });
 
-    /// <summary>The progress as server-sent events, until the run ends.</summary>
-    public static IResult GetProgressStream(IRunStore runs, LastKnownProgress lastKnown, TimeProvider time) =>
-        new ProgressStreamResult(runs, lastKnown, time);
+    /// <summary>The progress as server-sent events (unbuffered, flushed after each), until the run ends or the client leaves.</summary>
+    public static IResult GetProgressStream(IRunStore runs, LastKnownProgress lastKnown, TimeProvider time, HttpContext context)
+    {
+        // Proxies such as nginx buffer a response unless told otherwise, which would hold the events back.
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        return TypedResults.ServerSentEvents(new ProgressStream(runs, lastKnown, time).ReadAsync(context.RequestAborted));
+    }
 
     /// <summary>One run's status in the shape of a Durable instance status.</summary>
     public static Task<IResult> GetRun(string runId, IRunStore runs, CancellationToken cancellationToken)

@@ -35,13 +35,15 @@ public static class DigitServiceCollectionExtensions
         services.TryAddSingleton(ContentRoot.ForApp());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
-        services.AddSettings<ModelStoreOptions>();
-        services.AddSettings<RunStateOptions>();
-        services.AddSettings<RetrainOptions>();
+        services.AddSettings<ModelStoreOptions, ModelStoreOptionsValidator>()
+            .PostConfigure<ContentRoot>((options, root) => options.ResolvePaths(root));
+        services.AddSettings<RunStateOptions, RunStateOptionsValidator>();
+        services.AddSettings<RetrainOptions, RetrainOptionsValidator>()
+            .PostConfigure<ContentRoot>((options, root) => options.ResolvePaths(root));
         services.AddSettings<AdminOptions>();
-        services.AddSettings<FrontendOptions>();
-        services.AddSettings<FeedbackOptions>();
-        services.AddProblemDetails();
+        services.AddSettings<FrontendOptions, FrontendOptionsValidator>();
+        services.AddSettings<FeedbackOptions, FeedbackOptionsValidator>();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = FrameworkProblems.Customize);
 
         services.AddSingleton(CreateModelStore);
         services.AddSingleton(provider =>
@@ -75,26 +77,31 @@ public static class DigitServiceCollectionExtensions
         services.AddSingleton<TrainEpochStep>();
         services.AddSingleton<PublishModelStep>();
         services.AddSingleton<FinishRunStep>();
+        FinishRunStep.AddRetries(services);
 
         services.AddCors();
         services.AddSingleton<IConfigureOptions<CorsOptions>, FrontendCorsSetup>();
         return services;
     }
 
-    /// <summary>Options of type <typeparamref name="T"/>, bound from their setting names and checked at start.</summary>
-    public static OptionsBuilder<T> AddSettings<T>(this IServiceCollection services) where T : class, new()
+    /// <summary>
+    /// Options of type <typeparamref name="T"/>, bound by the configuration binder from the root of the configuration
+    /// (each property's <c>[ConfigurationKeyName]</c> is the setting's name), checked by <typeparamref name="TValidator"/>
+    /// at start. A value the binder cannot convert fails as a validation failure too (<see cref="SettingsOptionsFactory{T}"/>).
+    /// </summary>
+    public static OptionsBuilder<T> AddSettings<T, TValidator>(this IServiceCollection services)
+        where T : class
+        where TValidator : class, IValidateOptions<T>
     {
-        var catalog = services.FirstOrDefault(service => service.ServiceType == typeof(SettingsCatalog))?.ImplementationInstance as SettingsCatalog;
-        if (catalog is null)
-        {
-            catalog = new SettingsCatalog();
-            services.AddSingleton(catalog);
-        }
-        catalog.Types.Add(typeof(T));
-        return services
-            .AddOptions<T>()
-            .Configure<IConfiguration, ContentRoot>((options, configuration, root) => SettingsBinder.Bind(options, configuration, root, catalog))
-            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>, TValidator>());
+        return services.AddSettings<T>();
+    }
+
+    /// <summary>Options of type <typeparamref name="T"/> whose values need no check beyond their type's.</summary>
+    public static OptionsBuilder<T> AddSettings<T>(this IServiceCollection services) where T : class
+    {
+        services.TryAddTransient<IOptionsFactory<T>, SettingsOptionsFactory<T>>();
+        return services.AddOptions<T>().BindConfiguration(string.Empty).ValidateOnStart();
     }
 
     /// <summary>Redis when REDIS_URL is set (shared by every process), else this process's memory.</summary>

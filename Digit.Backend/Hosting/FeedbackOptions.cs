@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 
 namespace Digit.Backend.Hosting;
@@ -8,17 +7,17 @@ namespace Digit.Backend.Hosting;
 public sealed class FeedbackOptions
 {
     /// <summary>Most corrections stored; at the cap a new one is refused (409) until an admin deletes some.</summary>
-    [ConfigurationKeyName("FEEDBACK_MAX"), Range(1, 10_000_000)]
+    [ConfigurationKeyName("FEEDBACK_MAX"), SettingRange(1, 10_000_000)]
     [Description("most corrections stored; at the cap a new one is refused with 409 until an admin deletes some (a repeat of a stored drawing still answers 200)")]
     public int MaxCorrections { get; set; } = 50_000;
 
     /// <summary>Corrections one client (by IP address) may send per minute, on average.</summary>
-    [ConfigurationKeyName("FEEDBACK_RATE_PER_MINUTE"), Range(1, 1_000_000)]
+    [ConfigurationKeyName("FEEDBACK_RATE_PER_MINUTE"), SettingRange(1, 1_000_000)]
     [Description("corrections one client (by IP address) may send per minute on average; past it POST /api/feedback/ answers 429 with Retry-After")]
     public int RatePerMinute { get; set; } = 60;
 
     /// <summary>Corrections one client may send at once before the rate applies.</summary>
-    [ConfigurationKeyName("FEEDBACK_BURST"), Range(1, 1_000_000)]
+    [ConfigurationKeyName("FEEDBACK_BURST"), SettingRange(1, 1_000_000)]
     [Description("corrections one client may send in a quick burst before FEEDBACK_RATE_PER_MINUTE applies")]
     public int Burst { get; set; } = 20;
 }

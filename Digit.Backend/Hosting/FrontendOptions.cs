@@ -8,10 +8,10 @@ namespace Digit.Backend.Hosting;
 /// The browser origins of the frontend: allowed by CORS and allowed to start and stop training; and this server's own
 /// origin, where its built-in page (/app/) runs.
 /// </summary>
-public sealed class FrontendOptions : ICheckedSettings
+public sealed class FrontendOptions : IValidatableObject
 {
     /// <summary>Allowed origins, comma-separated.</summary>
-    [ConfigurationKeyName("FRONTEND_URL"), Required]
+    [ConfigurationKeyName("FRONTEND_URL"), RequiredSetting("a text")]
     [Description("origins allowed by CORS and to start or stop training, comma-separated")]
     public string Urls { get; set; } = "http://localhost:3000";
 
@@ -56,4 +56,8 @@ public sealed class FrontendOptions : ICheckedSettings
         from origin in Origins
         where !Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/"
         select $"FRONTEND_URL holds '{origin}': expected origins such as http://localhost:3000, comma-separated.";
+
+    /// <inheritdoc />
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext) =>
+        Problems().Select(problem => new ValidationResult(problem));
 }

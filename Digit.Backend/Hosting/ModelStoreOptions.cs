@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 
 namespace Digit.Backend.Hosting;
@@ -8,12 +7,12 @@ namespace Digit.Backend.Hosting;
 public sealed class ModelStoreOptions
 {
     /// <summary>Folder of the filesystem model store.</summary>
-    [ConfigurationKeyName("MODEL_DIR"), ContentPath, Required]
+    [ConfigurationKeyName("MODEL_DIR"), RequiredSetting("a path")]
     [Description("folder of the filesystem model store (versions, current.json, checkpoints)")]
     public string Directory { get; set; } = "data/models";
 
     /// <summary>The model shipped with the code, published into an empty store at start; empty for none.</summary>
-    [ConfigurationKeyName("SHIPPED_MODEL"), ContentPath]
+    [ConfigurationKeyName("SHIPPED_MODEL")]
     [Description("published into an empty model store at start; empty for none")]
     public string? ShippedModel { get; set; } = "models/digits.onnx";
 
@@ -26,12 +25,19 @@ public sealed class ModelStoreOptions
     public string? BlobConnection { get; set; }
 
     /// <summary>Blob container of the model store.</summary>
-    [ConfigurationKeyName("MODEL_CONTAINER"), Required]
+    [ConfigurationKeyName("MODEL_CONTAINER"), RequiredSetting("a text")]
     [Description("Blob container of the model store")]
     public string Container { get; set; } = "digit-models";
 
     /// <summary>How often each instance looks for a newly published model, in milliseconds.</summary>
-    [ConfigurationKeyName("MODEL_POLL_MS"), Range(50, 60_000)]
+    [ConfigurationKeyName("MODEL_POLL_MS"), SettingRange(50, 60_000)]
     [Description("how often each instance looks for a newly published model, in milliseconds")]
     public int PollMilliseconds { get; set; } = 250;
+
+    /// <summary>Relative MODEL_DIR and SHIPPED_MODEL, resolved against <paramref name="root"/>; an empty SHIPPED_MODEL is none.</summary>
+    internal void ResolvePaths(ContentRoot root)
+    {
+        Directory = string.IsNullOrEmpty(Directory) ? Directory : root.Resolve(Directory);
+        ShippedModel = string.IsNullOrEmpty(ShippedModel) ? null : root.Resolve(ShippedModel);
+    }
 }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Configuration;
 namespace Digit.Backend.Hosting;
 
 /// <summary>What a retrain run does, and the MNIST files it reads.</summary>
-public sealed class RetrainOptions : ICheckedSettings
+public sealed class RetrainOptions : IValidatableObject
 {
     /// <summary>The training recipe, by name (see <see cref="TrainingRecipe"/>); case does not matter.</summary>
     [ConfigurationKeyName("TRAINING_RECIPE")]
@@ -16,12 +16,12 @@ public sealed class RetrainOptions : ICheckedSettings
     public string Recipe { get; set; } = TrainingOptions.DefaultRecipe.ToString().ToLowerInvariant();
 
     /// <summary>Epochs of a retrain run; unset: the recipe's.</summary>
-    [ConfigurationKeyName("TRAINING_EPOCHS"), Range(1, 100)]
+    [ConfigurationKeyName("TRAINING_EPOCHS"), SettingRange(1, 100)]
     [Description("epochs of a retrain run; unset = the recipe's (canvas 2, fast 2, classic 3)")]
     public int? Epochs { get; set; }
 
     /// <summary>Samples per optimizer step; unset: the recipe's.</summary>
-    [ConfigurationKeyName("TRAINING_BATCH_SIZE"), Range(1, 60_000)]
+    [ConfigurationKeyName("TRAINING_BATCH_SIZE"), SettingRange(1, 60_000)]
     [Description("samples per optimizer step; unset = the recipe's (canvas 256, fast 256, classic 128)")]
     public int? BatchSize { get; set; }
 
@@ -31,17 +31,17 @@ public sealed class RetrainOptions : ICheckedSettings
     public bool? Augment { get; set; }
 
     /// <summary>Seed of the weights, shuffle and dropout.</summary>
-    [ConfigurationKeyName("TRAINING_SEED"), Range(0, int.MaxValue)]
+    [ConfigurationKeyName("TRAINING_SEED"), SettingRange(0, int.MaxValue)]
     [Description("seed of weights, shuffle and dropout")]
     public int Seed { get; set; } = 42;
 
     /// <summary>libtorch threads while training; 0 = every core.</summary>
-    [ConfigurationKeyName("TRAINING_THREADS"), Range(0, 1024)]
+    [ConfigurationKeyName("TRAINING_THREADS"), SettingRange(0, 1024)]
     [Description("libtorch threads while training; 0 = every core")]
     public int Threads { get; set; }
 
     /// <summary>Train on the first this-many images only; 0 = all 60,000 (tests, demos).</summary>
-    [ConfigurationKeyName("TRAINING_SAMPLES"), Range(0, 60_000)]
+    [ConfigurationKeyName("TRAINING_SAMPLES"), SettingRange(0, 60_000)]
     [Description("train on the first N images only; 0 = all 60,000")]
     public int Samples { get; set; }
 
@@ -50,7 +50,7 @@ public sealed class RetrainOptions : ICheckedSettings
     /// canvas drawings and the held-out corrections more than this much (a fraction) worse than the served model;
     /// otherwise it is stored but not served. Unset: <see cref="DefaultMaxAccuracyDrop"/>; 1 serves every model.
     /// </summary>
-    [ConfigurationKeyName("PUBLISH_MAX_ACCURACY_DROP"), Range(0.0, 1.0)]
+    [ConfigurationKeyName("PUBLISH_MAX_ACCURACY_DROP"), SettingRange(0.0, 1.0)]
     [Description("serve a finished run's model only if its accuracy on MNIST, on the synthetic canvas drawings and on the held-out corrections (once there are 50) is at most this fraction below the served model's; 1 = always serve")]
     public double? MaxAccuracyDrop { get; set; }
 
@@ -61,7 +61,7 @@ public sealed class RetrainOptions : ICheckedSettings
     public double AllowedAccuracyDrop => MaxAccuracyDrop ?? DefaultMaxAccuracyDrop;
 
     /// <summary>Folder of the four MNIST IDX files.</summary>
-    [ConfigurationKeyName("MNIST_PATH"), ContentPath, Required]
+    [ConfigurationKeyName("MNIST_PATH"), RequiredSetting("a path")]
     [Description("folder of the four MNIST IDX files")]
     public string MnistPath { get; set; } = "data/mnist";
 
@@ -119,6 +119,13 @@ public sealed class RetrainOptions : ICheckedSettings
             yield return $"TRAINING_RECIPE is '{Recipe}': expected one of {string.Join(", ", Enum.GetNames<TrainingRecipe>().Select(name => name.ToLowerInvariant()))}.";
         }
     }
+
+    /// <inheritdoc />
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext) =>
+        Problems().Select(problem => new ValidationResult(problem));
+
+    /// <summary>A relative MNIST_PATH, resolved against <paramref name="root"/>.</summary>
+    internal void ResolvePaths(ContentRoot root) => MnistPath = string.IsNullOrEmpty(MnistPath) ? MnistPath : root.Resolve(MnistPath);
 
     // Names only: Enum.TryParse alone would also take numbers.
     private static TrainingRecipe? ParseRecipe(string? name) =>

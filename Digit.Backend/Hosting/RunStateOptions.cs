@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 
 namespace Digit.Backend.Hosting;
@@ -18,7 +17,7 @@ public sealed class RunStateOptions
     public string RedisKeyPrefix { get; set; } = "digit:";
 
     /// <summary>Seconds a run stays owned without a heartbeat from its worker.</summary>
-    [ConfigurationKeyName("TRAINING_LEASE_SECONDS"), Range(3, 3600)]
+    [ConfigurationKeyName("TRAINING_LEASE_SECONDS"), SettingRange(3, 3600)]
     [Description("a run whose worker sends no heartbeat for this many seconds is ended as interrupted; it also outlasts short Redis outages")]
     public int LeaseSeconds { get; set; } = 30;
 

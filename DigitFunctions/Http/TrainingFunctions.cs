@@ -80,7 +80,7 @@ public sealed class TrainingFunctions(
     [Function(nameof(Progress))]
     public IResult Progress(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = DigitRoutes.ProgressStream)] HttpRequest request) =>
-        TrainingHandlers.GetProgressStream(runs, lastKnown, time);
+        TrainingHandlers.GetProgressStream(runs, lastKnown, time, request.HttpContext);
 
     /// <summary>A run's status from the run store; a 202's statusQueryGetUri is Durable's own status URL.</summary>
     [Function(nameof(Run))]

@@ -2,12 +2,11 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Digit.Backend.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Digit.Infra.Tests;
 
 /// <summary>
-/// The template and the code cannot drift apart: every setting the app reads (its settings catalog, read at test time,
+/// The template and the code cannot drift apart: every setting the app reads (its options types, read at test time,
 /// plus what only the Functions host reads) is set by the template or listed below as deliberately not set, every
 /// setting the template sets is one something reads, and every setting taken from a parameter defaults to the code's
 /// default.
@@ -58,12 +57,11 @@ public sealed class TemplateSettingsTests(CompiledTemplate template) : IClassFix
         ["AZURE_CLIENT_ID"] = "which managed identity DefaultAzureCredential uses for MODEL_STORAGE",
     };
 
-    /// <summary>Every setting the app reads, from the catalog that AddDigitService() fills, and the Functions-only ones.</summary>
+    /// <summary>Every setting the app reads, from the options types of the backend, and the Functions-only ones.</summary>
     private static IReadOnlyDictionary<string, string?> AppReads()
     {
-        var services = new ServiceCollection().AddDigitService();
-        var catalog = (SettingsCatalog)services.Single(service => service.ServiceType == typeof(SettingsCatalog)).ImplementationInstance!;
-        var settings = catalog.Describe().ToDictionary(setting => setting.Name, setting => setting.Default);
+        var settings = SettingDescription.InAssembly(typeof(DigitServiceCollectionExtensions).Assembly)
+            .ToDictionary(setting => setting.Setting.Name, setting => setting.Default);
         foreach (var name in FunctionsOnly)
         {
             settings.Add(name, null);
@@ -76,9 +74,9 @@ public sealed class TemplateSettingsTests(CompiledTemplate template) : IClassFix
         template.AppSettings.Any(setting => setting.Name == name || setting.Name.StartsWith(name + "__", StringComparison.Ordinal));
 
     [Fact]
-    public void AppReads_TheCatalogIsFilled()
+    public void AppReads_FindsTheOptionsTypes()
     {
-        // A catalog that lost its types would make every check below pass.
+        // Settings that lost their options types would make every check below pass.
         Assert.Contains("REDIS_URL", AppReads().Keys);
         Assert.Contains("TRAINING_EPOCHS", AppReads().Keys);
     }

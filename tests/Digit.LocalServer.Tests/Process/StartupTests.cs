@@ -35,6 +35,18 @@ public sealed class StartupTests
         Assert.DoesNotContain("Unhandled exception", output);
     }
 
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("70000")]
+    public async Task Start_PortUnusable_ExitsNamingPortAndWhatItAccepts(string port)
+    {
+        var (exitCode, output) = await LocalServerProcess.RunUntilExitAsync(new Dictionary<string, string?> { ["PORT"] = port }, ExitTimeout);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"The local server cannot start: PORT is '{port}': expected a whole number from 1 to 65535.", output);
+        Assert.DoesNotContain("Unhandled exception", output);
+    }
+
     [Fact]
     public async Task Start_SeveralBadSettings_NamesEachOnOneLine()
     {

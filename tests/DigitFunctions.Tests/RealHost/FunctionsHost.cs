@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Digit.Testing;
 using Digit.Testing.Hosts;
@@ -6,10 +5,10 @@ using Digit.Testing.Hosts;
 namespace Digit.Functions.Tests.RealHost;
 
 /// <summary>
-/// The Functions app as Azure runs it: published (linux-x64, once per test run) and started by the real Azure
-/// Functions host 4.1037.0 (../shared/functions-host, built once and cached outside the clone), with Azurite
-/// (blob, queue and table) and redis-server on free ports. Settings are app settings in the environment, as
-/// `func start` would give them from local.settings.json.
+/// The Functions app as Azure runs it: published (linux-x64, once per test run) and started by a real Azure Functions
+/// host (<see cref="FunctionsHostSelection"/>: FUNCTIONS_HOST_DIR, ../shared/functions-host built once and cached
+/// outside the clone, or Core Tools' func), with Azurite (blob, queue and table) and redis-server on free ports.
+/// Settings are app settings in the environment, as `func start` would give them from local.settings.json.
 /// </summary>
 public class FunctionsHost : DigitHost
 {
@@ -29,8 +28,11 @@ public class FunctionsHost : DigitHost
     private readonly RedisServerFixture _redis = new();
     private AzuriteFixture? _azurite;
     private ServerProcess? _host;
-    private string _hostFolder = string.Empty;
-    private int _port;
+    private FunctionsHostSelection? _selection;
+    private string? _hostDeps;
+    private string _hostName = string.Empty;
+    private DirectoryInfo? _secrets;
+    private readonly string _marker = Guid.NewGuid().ToString("N");
 
     /// <summary>A host with the test settings.</summary>
     public FunctionsHost()
@@ -58,10 +60,10 @@ public class FunctionsHost : DigitHost
     /// </summary>
     public IReadOnlyList<string> ColdStartMappedFiles { get; private set; } = [];
 
+    /// <summary>The folder of the published app.</summary>
     /// <summary>Which app of DigitFunctions this host runs: Full (predicts and trains) or Predict (dotnet publish -p:DigitApp=Predict).</summary>
     protected virtual string DigitApp => "Full";
 
-    /// <summary>The folder of the published app.</summary>
     public string PublishFolder => _published ?? throw new InvalidOperationException("The app has not been published.");
 
     /// <summary>The redis-server this host's app uses.</summary>
@@ -69,36 +71,54 @@ public class FunctionsHost : DigitHost
 
     /// <inheritdoc />
     public override string Reachable(string url) =>
-        url.Replace($"https://127.0.0.1:{_port}/", $"http://127.0.0.1:{_port}/", StringComparison.Ordinal);
+        url.Replace($"https://{_hostName}/", $"http://{_hostName}/", StringComparison.Ordinal);
+
+    /// <summary>The host the app runs under, and from where (also in failure messages).</summary>
+    internal FunctionsHostSelection Selection => _selection ?? throw new InvalidOperationException("The host has not started.");
 
     /// <summary>The host's default function key, which the model routes (AuthorizationLevel.Function) need.</summary>
     public override void AddAdminCredentials(HttpRequestMessage request) => request.Headers.Add("x-functions-key", FunctionKey());
 
-    /// <summary>The folder of the Functions host build (from ../shared/functions-host/build.sh, cached).</summary>
-    public static Task<string> BuildHostAsync() => FunctionsRuntime.BuildHostAsync();
+    /// <summary>The deps file naming the host's Microsoft.Azure.WebJobs (a Scripts host is built by its build.sh first, cached).</summary>
+    private static async Task<string?> HostDepsAsync(FunctionsHostSelection selection)
+    {
+        if (selection.Kind != FunctionsHostKind.Scripts)
+        {
+            return selection.HostDepsFile(null);
+        }
+        var build = await RunAsync(Path.Combine(selection.Location, "build.sh"), [], TimeSpan.FromMinutes(20));
+        return selection.HostDepsFile(build.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim());
+    }
 
     protected override async Task<Uri> StartAsync()
     {
+        // First, before anything is published or started: with no host the test is skipped (or fails under CI) at once.
+        var selection = _selection = FunctionsHostSelection.FindHere();
         var published = PublishOnceAsync(DigitApp);
-        var hostFolder = BuildHostAsync();
+        var hostDeps = HostDepsAsync(selection);
         var services = Task.WhenAll(_redis.InitializeAsync(), StartAzuriteAsync());
-        await Task.WhenAll(published, hostFolder, services);
-        _hostFolder = await hostFolder;
+        await Task.WhenAll(published, hostDeps, services);
+        _hostDeps = await hostDeps;
         if (SmokeFailures.TryGetValue(SettingsKey, out var failure))
         {
             throw new InvalidOperationException(failure);
         }
-        var versions = WebJobsVersions.Read(_hostFolder, await published);
-        if (!versions.Compatible)
+        if (_hostDeps is not null && WebJobsVersions.Read(_hostDeps, await published) is { Compatible: false } versions)
         {
             throw new InvalidOperationException(
-                $"The Functions host cannot run this app's orchestrations: {versions}. Build the host with Microsoft.Azure.WebJobs " +
-                $"{versions.Extensions} or newer (../shared/functions-host/build.sh), or pin an older Durable extension.");
+                $"The Functions host ({selection}) cannot run this app's orchestrations: {versions}. Use a host with Microsoft.Azure.WebJobs " +
+                $"{versions.Extensions} or newer (a newer Core Tools, or ../shared/functions-host/build.sh), or pin an older Durable extension.");
         }
 
-        _port = ServerProcess.FindFreePort();
+        var port = ServerProcess.FindFreePort();
+        _hostName = selection.HostName(port);
+        // Keys are files in a folder of this host's own, which the admin routes' tests read the function key from.
+        _secrets = Directory.CreateTempSubdirectory("digit-functions-secrets-");
         var environment = new Dictionary<string, string?>
         {
+            ["FUNCTIONS_SECRETS_PATH"] = _secrets.FullName,
+            // Finds this host's worker among others: the host passes its environment on to the worker.
+            ["DIGIT_TEST_HOST"] = _marker,
             ["AzureWebJobsStorage"] = _azurite!.ConnectionString,
             ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
             ["AzureWebJobsDisableHomepage"] = "true",
@@ -119,8 +139,9 @@ public class FunctionsHost : DigitHost
             environment[name] = value;
         }
         _published = await published;
-        _host = ServerProcess.Start(FunctionsRuntime.RunScript, [_published, _port.ToString()], environment);
-        return new Uri($"http://127.0.0.1:{_port}");
+        var command = selection.Command(_published, port, environment);
+        _host = ServerProcess.Start(command.Program, command.Arguments, command.Environment, command.WorkingDirectory);
+        return new Uri($"http://{_hostName}");
     }
 
     /// <inheritdoc />
@@ -128,12 +149,12 @@ public class FunctionsHost : DigitHost
     {
         if (_host is { HasExited: true })
         {
-            throw new InvalidOperationException($"The Functions host exited.{FailureReport()}{Environment.NewLine}Host output:{Environment.NewLine}{Output}");
+            throw new InvalidOperationException($"The Functions host ({_selection}) exited.{FailureReport()}{Environment.NewLine}Host output:{Environment.NewLine}{Output}");
         }
         // The host retries a failed start-up every few seconds for ever; two failures in a row will not mend.
         if (CountOf(_host?.Failures, StartupFailure) >= 2)
         {
-            throw new InvalidOperationException($"The Functions host failed to start, twice.{FailureReport()}");
+            throw new InvalidOperationException($"The Functions host ({_selection}) failed to start, twice.{FailureReport()}");
         }
     }
 
@@ -209,7 +230,8 @@ public class FunctionsHost : DigitHost
             var reason = exception is OperationCanceledException ? $"it did not complete within {SmokeTimeout.TotalSeconds:0} s" : exception.Message;
             var failure =
                 $"The Functions host could not run a smoke orchestration (a run started and stopped at once): {reason}." +
-                $"{Environment.NewLine}{WebJobsVersions.Read(_hostFolder, PublishFolder)}." +
+                $"{Environment.NewLine}The host: {_selection}." +
+                (_hostDeps is null ? string.Empty : $"{Environment.NewLine}{WebJobsVersions.Read(_hostDeps, PublishFolder)}.") +
                 (status is null ? string.Empty : $"{Environment.NewLine}Last status: {status}") +
                 FailureReport();
             SmokeFailures[SettingsKey] = failure;
@@ -226,7 +248,10 @@ public class FunctionsHost : DigitHost
         var failures = _host?.Failures ?? string.Empty;
         if (failures.Length == 0)
         {
-            return $"{Environment.NewLine}The host logged no fail: lines.";
+            // Core Tools writes its log in a format of its own, without ASP.NET Core's fail: prefix: its output says more.
+            return _selection?.Kind == FunctionsHostKind.CoreTools
+                ? $"{Environment.NewLine}Core Tools' output:{Environment.NewLine}{Output}"
+                : $"{Environment.NewLine}The host logged no fail: lines.";
         }
         var reasons = failures.Split('\n')
             .Select(line => line.Trim())
@@ -247,6 +272,10 @@ public class FunctionsHost : DigitHost
             await _azurite.DisposeAsync();
         }
         await _redis.DisposeAsync();
+        if (_secrets is not null)
+        {
+            DeleteQuietly(_secrets.FullName);
+        }
     }
 
     private async Task StartAzuriteAsync() => _azurite = await AzuriteFixture.StartAllServicesAsync();
@@ -258,12 +287,40 @@ public class FunctionsHost : DigitHost
 
     private string HostSecret(Func<JsonElement, JsonElement> key)
     {
-        var secrets = Path.Combine(_hostFolder, "host", "Secrets", "host.json");
+        var secrets = Path.Combine(_secrets?.FullName ?? throw new InvalidOperationException("The host has not started."), "host.json");
         using var document = JsonDocument.Parse(File.ReadAllText(secrets));
         return key(document.RootElement).GetProperty("value").GetString()!;
     }
 
-    private int? FindWorker() => _host is null ? null : FunctionsRuntime.FindWorker(_port);
+    private int? FindWorker()
+    {
+        if (_host is null)
+        {
+            return null;
+        }
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(folder), out var pid) && pid != Environment.ProcessId
+                && TryRead(Path.Combine(folder, "cmdline")) is { } commandLine && commandLine.Contains("DigitFunctions.dll", StringComparison.Ordinal)
+                && TryRead(Path.Combine(folder, "environ")) is { } environment && environment.Contains($"DIGIT_TEST_HOST={_marker}", StringComparison.Ordinal))
+            {
+                return pid;
+            }
+        }
+        return null;
+    }
+
+    private static string? TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Publishes DigitFunctions for linux-x64 once per test run and app, as the pipeline does.</summary>
     private static async Task<string> PublishOnceAsync(string digitApp)

@@ -14,6 +14,22 @@ public sealed class FunctionsHostTests(FunctionsHost host) : IClassFixture<Funct
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
+    public async Task UnknownRouteOrMethod_IsTheHostsOwn404WithoutABody()
+    {
+        // The host matches routes and methods itself: neither request reaches the worker, so its problem details
+        // service cannot shape the answer (docs/functions.md says so).
+        using var unknown = await host.Client.GetAsync("/api/no_such_route/");
+        using var wrongMethod = await host.Client.PostAsync("/api/model_versions/", null);
+        var unknownBody = await unknown.Content.ReadAsStringAsync();
+        var wrongMethodBody = await wrongMethod.Content.ReadAsStringAsync();
+
+        Assert.True(unknown.StatusCode == HttpStatusCode.NotFound && unknownBody.Length == 0,
+            $"unknown route: {(int)unknown.StatusCode} {unknown.Content.Headers.ContentType} '{unknownBody}'");
+        Assert.True(wrongMethod.StatusCode == HttpStatusCode.NotFound && wrongMethodBody.Length == 0,
+            $"wrong method: {(int)wrongMethod.StatusCode} {wrongMethod.Content.Headers.ContentType} '{wrongMethodBody}'");
+    }
+
+    [Fact]
     public async Task ColdStart_ThatOnlyPredicts_NeverLoadsTorchSharpOrLibtorch()
     {
         var mapped = host.ColdStartMappedFiles;
@@ -110,6 +126,8 @@ public sealed class BrokenFunctionsHostTests(Xunit.Abstractions.ITestOutputHelpe
 
     private async Task<InvalidOperationException> StartFailingAsync(IReadOnlyDictionary<string, string?> settings)
     {
+        // Without a host there is nothing to break: the test is skipped as every real-host test is.
+        FunctionsHostSelection.FindHere();
         var host = new FunctionsHost(settings);
         try
         {

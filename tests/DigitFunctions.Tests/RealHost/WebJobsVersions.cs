@@ -19,10 +19,9 @@ internal sealed record WebJobsVersions(Version Host, Version Extensions, string 
     public override string ToString() =>
         $"the app's extensions ({DurableExtension}) were built against {WebJobs} {Extensions}; the Functions host carries {WebJobs} {Host}";
 
-    /// <summary>Reads both versions from a host build folder (build.sh's output) and a published app folder.</summary>
-    public static WebJobsVersions Read(string hostFolder, string publishFolder)
+    /// <summary>Reads both versions from the host's deps file (<see cref="FunctionsHostSelection.HostDepsFile"/>) and a published app folder.</summary>
+    public static WebJobsVersions Read(string hostDeps, string publishFolder)
     {
-        var hostDeps = Path.Combine(hostFolder, "host", "Microsoft.Azure.WebJobs.Script.WebHost.deps.json");
         var appDeps = Path.Combine(publishFolder, ".azurefunctions", "function.deps.json");
         var durable = Libraries(appDeps).FirstOrDefault(library => library.Name == DurableTask);
         return new WebJobsVersions(

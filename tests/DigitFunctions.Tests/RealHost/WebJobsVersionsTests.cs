@@ -50,7 +50,7 @@ public sealed class WebJobsVersionsTests : IDisposable
             hostWebJobs is null ? [] : [$"Microsoft.Azure.WebJobs/{hostWebJobs}", "Microsoft.Azure.WebJobs.Host.Storage/5.0.1"]));
         File.WriteAllText(Path.Combine(app, ".azurefunctions", "function.deps.json"), Deps(
             [$"Microsoft.Azure.WebJobs/{appWebJobs}", "Microsoft.Azure.WebJobs.Extensions.DurableTask/3.18.0"]));
-        return (host, app);
+        return (Path.Combine(host, "host", "Microsoft.Azure.WebJobs.Script.WebHost.deps.json"), app);
     }
 
     private static string Deps(string[] libraries) =>

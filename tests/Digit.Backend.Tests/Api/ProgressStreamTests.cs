@@ -4,19 +4,21 @@ using Digit.Backend.Api;
 using Digit.Testing;
 using Digit.Backend.Runs;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Digit.Backend.Tests.Api;
 
 /// <summary>
-/// The progress stream's promise, tick by tick on a fake clock: one event on every tick while the run is in
-/// progress, and the close event on the first tick after it ended, wherever among the stream's reads it ends.
+/// The progress stream's promise, tick by tick on a fake clock, as GET /api/progress/ writes it through
+/// TypedResults.ServerSentEvents: one event on every tick while the run is in progress, and the close event on the
+/// first tick after it ended, wherever among the stream's reads it ends; each event's data is the contract's JSON.
 /// </summary>
-public sealed class ProgressStreamResultTests
+public sealed class ProgressStreamTests
 {
     private const string RunId = "run-1";
-    private static readonly TimeSpan Interval = ProgressStreamResult.Interval;
+    private static readonly TimeSpan Interval = ProgressStream.Interval;
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(10);
 
     [Theory]
@@ -34,14 +36,15 @@ public sealed class ProgressStreamResultTests
         await store.HeartbeatAsync(RunId, new TrainingProgress(3, 40, 1, 0.975), CancellationToken.None);
         var reads = new RunEndingStore(store, endAfterRead);
         var body = new EventRecorder();
-        var context = new DefaultHttpContext { Response = { Body = body } };
+        var context = NewContext(body);
 
-        var streaming = new ProgressStreamResult(reads, new LastKnownProgress(), time).ExecuteAsync(context);
+        var streaming = StreamAsync(reads, time, context);
         var ticks = 0;
         for (; !streaming.IsCompleted && ticks < 20; ticks++)
         {
             await body.WaitForEventsAsync(ticks + 1, streaming, EventTimeout);
-            if (streaming.IsCompleted)
+            // The close event is written before the stream's task ends: stop at it, not at the task.
+            if (streaming.IsCompleted || body.Events() is [.., var last] && last.TryGetProperty("event", out _))
             {
                 break;
             }
@@ -55,7 +58,35 @@ public sealed class ProgressStreamResultTests
         Assert.Equal("close", events[^1].GetProperty("event").GetString());
         Assert.Equal("completed", events[^1].GetProperty("reason").GetString());
         Assert.Equal("text/event-stream", context.Response.ContentType);
-        Assert.StartsWith("retry: 1000\n\n", body.Text());
+    }
+
+    [Fact]
+    public async Task Framing_EachEventIsDataWithTheContractsJson_TheFirstAlsoSetsAOneSecondRetry()
+    {
+        var time = new FakeTimeProvider();
+        var store = new InMemoryRunStore(time, NullLogger<InMemoryRunStore>.Instance);
+        await store.TryBeginAsync(new RetrainInput(RunId, 3, 64, 42), TimeSpan.FromMinutes(5), CancellationToken.None);
+        await store.HeartbeatAsync(RunId, new TrainingProgress(3, 40, 1, 0.975), CancellationToken.None);
+        var body = new EventRecorder();
+        var context = NewContext(body);
+
+        var streaming = StreamAsync(store, time, context);
+        await body.WaitForEventsAsync(1, streaming, EventTimeout);
+        time.Advance(Interval);
+        await body.WaitForEventsAsync(2, streaming, EventTimeout);
+        await store.FinishAsync(RunId, new RunEnd(TrainingStatus.Completed, "Published model m1.", 0.99), CancellationToken.None);
+        time.Advance(Interval);
+        await streaming.WaitAsync(EventTimeout);
+
+        var progress = JsonSerializer.Serialize(ProgressResponse.From(new TrainingProgress(3, 40, 1, 0.975)));
+        var close = JsonSerializer.Serialize(new CloseEvent("close", "completed") { Message = "Published model m1." });
+        Assert.Equal("""{"max_epochs":3,"percentage":40,"epoch":1,"accuracy":"97.50"}""", progress);
+        Assert.Equal(
+            $"data: {progress}\nretry: 1000\n\ndata: {progress}\n\ndata: {close}\n\n",
+            body.Text());
+        Assert.Equal("text/event-stream", context.Response.ContentType);
+        Assert.Contains("no-cache", context.Response.Headers.CacheControl.ToString());
+        Assert.Equal("no", context.Response.Headers["X-Accel-Buffering"]);
     }
 
     [Fact]
@@ -64,9 +95,9 @@ public sealed class ProgressStreamResultTests
         var time = new FakeTimeProvider();
         var store = new InMemoryRunStore(time, NullLogger<InMemoryRunStore>.Instance);
         var body = new EventRecorder();
-        var context = new DefaultHttpContext { Response = { Body = body } };
+        var context = NewContext(body);
 
-        await new ProgressStreamResult(store, new LastKnownProgress(), time).ExecuteAsync(context).WaitAsync(EventTimeout);
+        await StreamAsync(store, time, context).WaitAsync(EventTimeout);
 
         var close = Assert.Single(body.Events());
         Assert.Equal("close", close.GetProperty("event").GetString());
@@ -82,9 +113,9 @@ public sealed class ProgressStreamResultTests
         await store.HeartbeatAsync(RunId, new TrainingProgress(3, 40, 1, 0.975), CancellationToken.None);
         var outage = new OutageStore(store);
         var body = new EventRecorder();
-        var context = new DefaultHttpContext { Response = { Body = body } };
+        var context = NewContext(body);
 
-        var streaming = new ProgressStreamResult(outage, new LastKnownProgress(), time).ExecuteAsync(context);
+        var streaming = StreamAsync(outage, time, context);
         await body.WaitForEventsAsync(1, streaming, EventTimeout);
         outage.Down = true;
         for (var tick = 2; tick <= 6; tick++)
@@ -115,11 +146,11 @@ public sealed class ProgressStreamResultTests
         var time = new FakeTimeProvider();
         var outage = new OutageStore(new InMemoryRunStore(time, NullLogger<InMemoryRunStore>.Instance)) { Down = true };
         var body = new EventRecorder();
-        var context = new DefaultHttpContext { Response = { Body = body } };
+        var context = NewContext(body);
         using var leave = new CancellationTokenSource();
         context.RequestAborted = leave.Token;
 
-        var streaming = new ProgressStreamResult(outage, new LastKnownProgress(), time).ExecuteAsync(context);
+        var streaming = StreamAsync(outage, time, context);
         await body.WaitForEventsAsync(1, streaming, EventTimeout);
         time.Advance(Interval);
         await body.WaitForEventsAsync(2, streaming, EventTimeout);
@@ -128,6 +159,16 @@ public sealed class ProgressStreamResultTests
 
         Assert.All(body.Events(), e => Assert.True(e.GetProperty("stale").GetBoolean()));
     }
+
+    /// <summary>What GET /api/progress/ does: the handler's result, executed.</summary>
+    private static Task StreamAsync(IRunStore store, TimeProvider time, HttpContext context) =>
+        TrainingHandlers.GetProgressStream(store, new LastKnownProgress(), time, context).ExecuteAsync(context);
+
+    private static DefaultHttpContext NewContext(Stream body) => new()
+    {
+        Response = { Body = body },
+        RequestServices = new ServiceCollection().AddOptions().AddLogging().BuildServiceProvider(),
+    };
 
     /// <summary>The real in-memory store; a subclass changes what the stream reads, everything else goes through.</summary>
     private abstract class ReadsThrough(InMemoryRunStore store) : IRunStore
