@@ -31,7 +31,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddOptions<RunStateOptions>()
             .Validate(options => !string.IsNullOrWhiteSpace(options.RedisUrl), RedisRequiredMessage)
             .ValidateOnStart();
-        services.AddSettings<TrainingAppOptions>();
+        services.AddSettings<TrainingAppOptions>().ValidateDataAnnotations();
 #else
         services.AddOptions<RunStateOptions>()
             .Validate(options => !string.IsNullOrWhiteSpace(options.RedisUrl), RedisRequiredMessage)

@@ -1,11 +1,11 @@
 using System.ComponentModel;
-using Digit.Backend.Hosting;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 
 namespace Digit.Functions.Hosting;
 
 /// <summary>Where the predict-only app sends people who ask it to train: the full app beside it.</summary>
-public sealed class TrainingAppOptions : ICheckedSettings
+public sealed class TrainingAppOptions : IValidatableObject
 {
     /// <summary>The training app's base URL (https://digit-train.azurewebsites.net), or null when it is not known.</summary>
     [ConfigurationKeyName("TRAINING_APP_URL")]
@@ -13,12 +13,12 @@ public sealed class TrainingAppOptions : ICheckedSettings
     public string? Url { get; set; }
 
     /// <inheritdoc />
-    public IEnumerable<string> Problems()
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrEmpty(Url)
             && !(Uri.TryCreate(Url, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)))
         {
-            yield return $"TRAINING_APP_URL is '{Url}': expected the training app's base URL (https://…).";
+            yield return new ValidationResult($"TRAINING_APP_URL is '{Url}': expected the training app's base URL (https://…).", [nameof(Url)]);
         }
     }
 }
