@@ -282,9 +282,6 @@ public class FunctionsHost : DigitHost
 
     private string FunctionKey() => HostSecret(secrets => secrets.GetProperty("functionKeys")[0]);
 
-    /// <summary>The host's master key, which the host's own admin API (/admin/functions) needs.</summary>
-    public string MasterKey() => HostSecret(secrets => secrets.GetProperty("masterKey"));
-
     private string HostSecret(Func<JsonElement, JsonElement> key)
     {
         var secrets = Path.Combine(_secrets?.FullName ?? throw new InvalidOperationException("The host has not started."), "host.json");
