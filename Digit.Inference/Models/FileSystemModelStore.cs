@@ -241,7 +241,8 @@ public sealed class FileSystemModelStore : IModelStore
             }
             catch (IOException) when (!cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(20), _timeProvider, cancellationToken);
+                // Real time, not the store's clock: the wait is for another writer, whatever time the store stamps.
+                await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
             }
         }
     }

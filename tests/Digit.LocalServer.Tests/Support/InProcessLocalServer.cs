@@ -67,7 +67,15 @@ public class InProcessLocalServer : DigitHost
         var settings = new Dictionary<string, string?>(TestSettings(_modelDirectory));
         foreach (var (name, value) in Settings)
         {
-            settings[name] = value;
+            // A null setting is one the server must not be given (its own default applies), as for a process.
+            if (value is null)
+            {
+                settings.Remove(name);
+            }
+            else
+            {
+                settings[name] = value;
+            }
         }
         _factory = new Factory(settings, _log, ConfigureServices);
         _factory.UseKestrel(0);
