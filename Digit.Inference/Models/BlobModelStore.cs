@@ -72,11 +72,7 @@ public sealed class BlobModelStore : IModelStore
     /// <inheritdoc />
     public async Task<ModelVersion> ActivateAsync(string version, CancellationToken cancellationToken)
     {
-        if (!ModelStoreLayout.IsValidName(version) || !await ExistsAsync(VersionBlobName(version), cancellationToken))
-        {
-            throw new ModelNotFoundException(version);
-        }
-        var current = ModelStoreLayout.ParseDescription(version, await DownloadIfExistsAsync(DescriptionBlobName(version), cancellationToken));
+        var current = await DescribeStoredAsync(version, cancellationToken);
         // A blob upload only becomes visible once complete, so the pointer switch is atomic.
         await UploadJsonAsync(ModelStoreLayout.CurrentPointerName, ModelStoreLayout.FormatPointer(current), cancellationToken);
         _logger.LogInformation("Model {Version} is now the current one in container {Container}", version, _container.Name);
@@ -86,11 +82,7 @@ public sealed class BlobModelStore : IModelStore
     /// <inheritdoc />
     public async Task<ModelVersion?> ActivateIfCurrentAsync(string version, string? expectedCurrent, CancellationToken cancellationToken)
     {
-        if (!ModelStoreLayout.IsValidName(version) || !await ExistsAsync(VersionBlobName(version), cancellationToken))
-        {
-            throw new ModelNotFoundException(version);
-        }
-        var next = ModelStoreLayout.ParseDescription(version, await DownloadIfExistsAsync(DescriptionBlobName(version), cancellationToken));
+        var next = await DescribeStoredAsync(version, cancellationToken);
         var pointer = _container.GetBlobClient(ModelStoreLayout.CurrentPointerName);
         // The upload is conditional on the pointer's ETag as read (or on there being none), so a writer in between
         // makes it fail with 412 (or 409) instead of being overwritten.
@@ -125,6 +117,16 @@ public sealed class BlobModelStore : IModelStore
         }
         _logger.LogInformation("Model {Version} is now the current one in container {Container}", version, _container.Name);
         return next;
+    }
+
+    /// <summary>A stored version as it would be made current; <see cref="ModelNotFoundException"/> when it is not stored.</summary>
+    private async Task<ModelVersion> DescribeStoredAsync(string version, CancellationToken cancellationToken)
+    {
+        if (!ModelStoreLayout.IsValidName(version) || !await ExistsAsync(VersionBlobName(version), cancellationToken))
+        {
+            throw new ModelNotFoundException(version);
+        }
+        return ModelStoreLayout.ParseDescription(version, await DownloadIfExistsAsync(DescriptionBlobName(version), cancellationToken));
     }
 
     private ModelVersion? NotActivated(string version, string? expectedCurrent)

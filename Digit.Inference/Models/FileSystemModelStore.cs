@@ -91,11 +91,7 @@ public sealed class FileSystemModelStore : IModelStore
     /// <inheritdoc />
     public async Task<ModelVersion> ActivateAsync(string version, CancellationToken cancellationToken)
     {
-        if (!ModelStoreLayout.IsValidName(version) || !File.Exists(VersionPath(version)))
-        {
-            throw new ModelNotFoundException(version);
-        }
-        var current = ModelStoreLayout.ParseDescription(version, await AtomicFile.ReadIfExistsAsync(DescriptionPath(version), cancellationToken));
+        var current = await DescribeStoredAsync(version, cancellationToken);
         await AtomicFile.WriteAsync(_currentPointerPath, ModelStoreLayout.FormatPointer(current), cancellationToken);
         _logger.LogInformation("Model {Version} is now the current one", version);
         return current;
@@ -104,11 +100,7 @@ public sealed class FileSystemModelStore : IModelStore
     /// <inheritdoc />
     public async Task<ModelVersion?> ActivateIfCurrentAsync(string version, string? expectedCurrent, CancellationToken cancellationToken)
     {
-        if (!ModelStoreLayout.IsValidName(version) || !File.Exists(VersionPath(version)))
-        {
-            throw new ModelNotFoundException(version);
-        }
-        var next = ModelStoreLayout.ParseDescription(version, await AtomicFile.ReadIfExistsAsync(DescriptionPath(version), cancellationToken));
+        var next = await DescribeStoredAsync(version, cancellationToken);
         await using var pointerLock = await LockPointerAsync(cancellationToken);
         var current = await GetCurrentAsync(cancellationToken);
         if (current?.Version != expectedCurrent)
@@ -245,5 +237,15 @@ public sealed class FileSystemModelStore : IModelStore
                 await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
             }
         }
+    }
+
+    /// <summary>A stored version as it would be made current; <see cref="ModelNotFoundException"/> when it is not stored.</summary>
+    private async Task<ModelVersion> DescribeStoredAsync(string version, CancellationToken cancellationToken)
+    {
+        if (!ModelStoreLayout.IsValidName(version) || !File.Exists(VersionPath(version)))
+        {
+            throw new ModelNotFoundException(version);
+        }
+        return ModelStoreLayout.ParseDescription(version, await AtomicFile.ReadIfExistsAsync(DescriptionPath(version), cancellationToken));
     }
 }
