@@ -28,6 +28,19 @@ public sealed class PredictOnlyAppTests(PredictOnlyFunctionsHost host) : IClassF
         Assert.DoesNotContain("torch", File.ReadAllText(Path.Combine(host.PublishFolder, "DigitFunctions.deps.json")), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("DigitFunctions.dll")]
+    [InlineData("Digit.Backend.dll")]
+    [InlineData("Digit.Inference.dll")]
+    public async Task Publish_OwnAssemblies_AreCopiesThatALaterBuildLeavesAlone(string assembly)
+    {
+        // The build rewrites obj/'s files in place: a published file linked to one would change with the next build.
+        using var stat = ServerProcess.Start("stat", ["-c", "%h", Path.Combine(host.PublishFolder, assembly)]);
+        Assert.Equal(0, await stat.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal("1", stat.Output.Trim());
+    }
+
     [Fact]
     public async Task Functions_PredictOnly_RegistersTheRoutesAndNoOrchestratorOrActivity()
     {
