@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -54,7 +55,7 @@ public static class DigitServiceCollectionExtensions
         services.AddSingleton<ShippedModelSeeder>();
         services.AddSingleton<ModelProvider>();
         services.AddSingleton<ModelWatcher>();
-        services.AddHostedService(provider => provider.GetRequiredService<ModelWatcher>());
+        services.AddHostedServiceResolvedAtStart<ModelWatcher>();
         services.AddSingleton<PredictionMetrics>();
         services.AddSingleton<TrainingMetrics>();
         services.AddSingleton<DrawingRecognizer>();
@@ -66,7 +67,8 @@ public static class DigitServiceCollectionExtensions
         services.AddSingleton<FeedbackRateLimiter>();
 
         services.AddSingleton(CreateRunStore);
-        services.AddHostedService<AbandonedRunSweeper>();
+        services.AddSingleton<AbandonedRunSweeper>();
+        services.AddHostedServiceResolvedAtStart<AbandonedRunSweeper>();
         services.AddSingleton<RunCoordinator>();
         services.AddSingleton<LastKnownProgress>();
         services.AddSingleton<MnistDataSource>();
@@ -103,6 +105,13 @@ public static class DigitServiceCollectionExtensions
         services.TryAddTransient<IOptionsFactory<T>, SettingsOptionsFactory<T>>();
         return services.AddOptions<T>().BindConfiguration(string.Empty).ValidateOnStart();
     }
+
+    /// <summary>
+    /// Runs <typeparamref name="T"/> (a singleton of its own type) as a hosted service that is built only when the host
+    /// starts it (<see cref="HostedServiceResolvedAtStart{T}"/>).
+    /// </summary>
+    public static IServiceCollection AddHostedServiceResolvedAtStart<T>(this IServiceCollection services) where T : class, IHostedService =>
+        services.AddHostedService<HostedServiceResolvedAtStart<T>>();
 
     /// <summary>Redis when REDIS_URL is set (shared by every process), else this process's memory.</summary>
     private static IRunStore CreateRunStore(IServiceProvider provider)
