@@ -59,6 +59,7 @@ public static class DigitServiceCollectionExtensions
         services.AddSingleton<PredictionMetrics>();
         services.AddSingleton<TrainingMetrics>();
         services.AddSingleton<DrawingRecognizer>();
+        services.AddHostedService<DrawingPipelineWarmUp>();
         services.AddSingleton<DecodeTurns>();
         services.AddSingleton<ModelCatalog>();
 
