@@ -45,6 +45,7 @@ public static class DigitServiceCollectionExtensions
         services.AddSettings<FrontendOptions, FrontendOptionsValidator>();
         services.AddSettings<FeedbackOptions, FeedbackOptionsValidator>();
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = FrameworkProblems.Customize);
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
 
         services.AddSingleton(CreateModelStore);
         services.AddSingleton(provider =>
