@@ -25,7 +25,7 @@ internal static class ColdStartCommand
     {
         var apps = new Option<string[]>("--app")
         {
-            Description = "A published app as NAME=FOLDER (dotnet publish DigitFunctions -c Release -o FOLDER); repeat it to compare apps",
+            Description = "A published Functions app as NAME=FOLDER (dotnet publish DigitFunctions -c Release -o FOLDER); repeat it to compare apps",
             Required = true,
             AllowMultipleArgumentsPerToken = false,
         };
@@ -104,6 +104,19 @@ internal static class ColdStartCommand
                 $"({figures.Min(f => f.WorkerResidentBytes) / 1e6:F0}–{figures.Max(f => f.WorkerResidentBytes) / 1e6:F0})");
             table.Write();
         }
+
+        // Ratios within the run: the machine's load and CPU class change from one run to the next, the ratios less.
+        if (apps.Count > 1 && measured[apps[0].Name].Count > 0)
+        {
+            var reference = measured[apps[0].Name];
+            var (referenceWorker, referenceFirst) = (Median(reference.Select(f => f.WorkerToPrediction)), Median(reference.Select(f => f.FirstPrediction)));
+            foreach (var app in apps.Skip(1).Where(app => measured[app.Name].Count > 0))
+            {
+                var figures = measured[app.Name];
+                Console.WriteLine($"coldstart {app.Name} against {apps[0].Name}: (b) {Median(figures.Select(f => f.WorkerToPrediction)) / referenceWorker:F2}×, " +
+                    $"(c) {Median(figures.Select(f => f.FirstPrediction)) / referenceFirst:F2}×");
+            }
+        }
         return 0;
     }
 
@@ -140,7 +153,7 @@ internal static class ColdStartCommand
             {
                 throw new InvalidOperationException($"The first prediction answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync(limit.Token)}");
             }
-            var worker = FunctionsRuntime.FindWorker(port) ?? throw new InvalidOperationException("No worker process of the host was found.");
+            var worker = FunctionsRuntime.FindWorker(port, app.WorkerAssembly) ?? throw new InvalidOperationException("No worker process of the host was found.");
             var hostToWorker = TimeSpan.FromSeconds(FunctionsRuntime.StartedSecondsAfterBoot(worker) - FunctionsRuntime.StartedSecondsAfterBoot(host.Id));
             var hostToPrediction = Stopwatch.GetElapsedTime(started, answered);
             return new ColdStart(hostToPrediction, hostToWorker, hostToPrediction - hostToWorker, Stopwatch.GetElapsedTime(sent, answered),
@@ -202,8 +215,8 @@ internal static class ColdStartCommand
             $"(c) {FirstPrediction.TotalMilliseconds:F0} ms, (d) {WorkerResidentBytes / 1e6:F0} MB";
     }
 
-    /// <summary>A published app to start: its name in the output, its folder and what the folder holds.</summary>
-    private sealed record PublishedApp(string Name, string Folder, long SizeBytes, int FileCount, long TorchBytes, long MnistBytes)
+    /// <summary>A published app to start: its name in the output, its folder, its worker's assembly and what the folder holds.</summary>
+    private sealed record PublishedApp(string Name, string Folder, string WorkerAssembly, long SizeBytes, int FileCount, long TorchBytes, long MnistBytes)
     {
         public static PublishedApp Parse(string argument)
         {
@@ -214,12 +227,17 @@ internal static class ColdStartCommand
                 throw new ArgumentException($"--app takes NAME=FOLDER, the name of letters, digits and hyphens; got '{argument}'.");
             }
             var folder = Path.GetFullPath(parts[1]);
-            if (!File.Exists(Path.Combine(folder, "DigitFunctions.dll")))
+            // worker.config.json names the assembly the host starts: DigitFunctions.dll, or the empty app's.
+            var workerConfig = Path.Combine(folder, "worker.config.json");
+            var workerAssembly = File.Exists(workerConfig)
+                ? JsonDocument.Parse(File.ReadAllText(workerConfig)).RootElement.GetProperty("description").GetProperty("defaultWorkerPath").GetString()
+                : null;
+            if (workerAssembly is null || !File.Exists(Path.Combine(folder, workerAssembly)))
             {
-                throw new ArgumentException($"{folder} holds no published DigitFunctions app (dotnet publish DigitFunctions -c Release -o {folder}).");
+                throw new ArgumentException($"{folder} holds no published Functions app (dotnet publish DigitFunctions -c Release -o {folder}).");
             }
             var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(file => new FileInfo(file)).ToArray();
-            return new PublishedApp(parts[0], folder, files.Sum(file => file.Length), files.Length,
+            return new PublishedApp(parts[0], folder, workerAssembly, files.Sum(file => file.Length), files.Length,
                 files.Where(file => file.Name.Contains("torch", StringComparison.OrdinalIgnoreCase)).Sum(file => file.Length),
                 files.Where(file => file.FullName.Contains("/data/mnist/", StringComparison.Ordinal)).Sum(file => file.Length));
         }

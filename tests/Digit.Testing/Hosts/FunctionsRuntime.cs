@@ -46,13 +46,16 @@ public static class FunctionsRuntime
         ["FRONTEND_URL"] = allowedOrigin,
     };
 
-    /// <summary>The worker process (dotnet DigitFunctions.dll) of the host listening on <paramref name="port"/>, or null.</summary>
-    public static int? FindWorker(int port)
+    /// <summary>
+    /// The worker process (dotnet <paramref name="workerAssembly"/>, DigitFunctions.dll unless named) of the host
+    /// listening on <paramref name="port"/>, or null.
+    /// </summary>
+    public static int? FindWorker(int port, string workerAssembly = "DigitFunctions.dll")
     {
         foreach (var folder in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(folder), out var pid) && pid != Environment.ProcessId
-                && TryRead(Path.Combine(folder, "cmdline")) is { } commandLine && commandLine.Contains("DigitFunctions.dll", StringComparison.Ordinal)
+                && TryRead(Path.Combine(folder, "cmdline")) is { } commandLine && commandLine.Contains(workerAssembly, StringComparison.Ordinal)
                 && TryRead(Path.Combine(folder, "environ")) is { } environment && environment.Contains($"ASPNETCORE_URLS=http://127.0.0.1:{port}\0", StringComparison.Ordinal))
             {
                 return pid;
