@@ -31,8 +31,21 @@ internal static class ColdStartCommand
         };
         var starts = new Option<int>("--starts") { Description = "Measured starts of each app (after one unmeasured start)", DefaultValueFactory = _ => 5 };
         var command = new Command("coldstart", "Cold starts of published Functions apps under the real host, up to the first prediction") { apps, starts };
-        command.SetAction((result, cancellationToken) => RunAsync(
-            result.GetValue(apps)!.Select(PublishedApp.Parse).ToArray(), Math.Max(1, result.GetValue(starts)), cancellationToken));
+        command.SetAction((result, cancellationToken) =>
+        {
+            PublishedApp[] published;
+            try
+            {
+                published = result.GetValue(apps)!.Select(PublishedApp.Parse).ToArray();
+            }
+            catch (ArgumentException exception)
+            {
+                // A wrong folder or name is the user's to fix: one line, no stack trace.
+                Console.Error.WriteLine($"coldstart: {exception.Message}");
+                return Task.FromResult(2);
+            }
+            return RunAsync(published, Math.Max(1, result.GetValue(starts)), cancellationToken);
+        });
         return command;
     }
 
@@ -229,9 +242,12 @@ internal static class ColdStartCommand
             var folder = Path.GetFullPath(parts[1]);
             // worker.config.json names the assembly the host starts: DigitFunctions.dll, or the empty app's.
             var workerConfig = Path.Combine(folder, "worker.config.json");
-            var workerAssembly = File.Exists(workerConfig)
-                ? JsonDocument.Parse(File.ReadAllText(workerConfig)).RootElement.GetProperty("description").GetProperty("defaultWorkerPath").GetString()
-                : null;
+            string? workerAssembly = null;
+            if (File.Exists(workerConfig))
+            {
+                using var config = JsonDocument.Parse(File.ReadAllText(workerConfig));
+                workerAssembly = config.RootElement.GetProperty("description").GetProperty("defaultWorkerPath").GetString();
+            }
             if (workerAssembly is null || !File.Exists(Path.Combine(folder, workerAssembly)))
             {
                 throw new ArgumentException($"{folder} holds no published Functions app (dotnet publish DigitFunctions -c Release -o {folder}).");
