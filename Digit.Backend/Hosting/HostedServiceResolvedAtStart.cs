@@ -15,9 +15,6 @@ internal sealed class HostedServiceResolvedAtStart<T>(IServiceProvider services)
 {
     private T? _service;
 
-    /// <summary>The service once the host has started it; null before.</summary>
-    public T? Service => _service;
-
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {

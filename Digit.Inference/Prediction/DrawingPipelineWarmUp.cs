@@ -22,7 +22,7 @@ public sealed class DrawingPipelineWarmUp(ILogger<DrawingPipelineWarmUp> logger)
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(WarmUp, stoppingToken);
 
     /// <summary>Runs the built-in drawing through decode and preprocess; a failure is logged, never thrown.</summary>
-    internal void WarmUp()
+    private void WarmUp()
     {
         try
         {

@@ -1,7 +1,6 @@
 using Digit.Backend.Api;
-using Digit.Backend.Hosting;
+using Digit.Backend.Tests.Hosting;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +15,7 @@ public sealed class ApiJsonContextTests
     [InlineData(typeof(AccuracyResponse))]
     public void JsonOptions_PredictionAnswers_AreSerializedByBuildTimeCode(Type answer)
     {
-        using var provider = Provider();
+        using var provider = DigitServices.Provider([]);
         var json = provider.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
 
         Assert.Same(ApiJsonContext.Default, json.GetTypeInfo(answer).OriginatingResolver);
@@ -25,22 +24,12 @@ public sealed class ApiJsonContextTests
     [Fact]
     public void JsonOptions_OtherAnswers_FallBackToReflection()
     {
-        using var provider = Provider();
+        using var provider = DigitServices.Provider([]);
         var json = provider.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
 
         var typeInfo = json.GetTypeInfo(typeof(MessageResponse));
 
         Assert.NotSame(ApiJsonContext.Default, typeInfo.OriginatingResolver);
         Assert.Equal("{\"message\":\"hi\"}", System.Text.Json.JsonSerializer.Serialize(new MessageResponse("hi"), json));
-    }
-
-    private static ServiceProvider Provider()
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-        services.AddSingleton(new ContentRoot(Path.GetTempPath()));
-        services.AddLogging();
-        services.AddDigitService();
-        return services.BuildServiceProvider();
     }
 }

@@ -1,7 +1,6 @@
 using Digit.Backend.Hosting;
 using Digit.Inference.Prediction;
 using Digit.Backend.Runs;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -16,11 +15,7 @@ public sealed class HostedServiceResolvedAtStartTests
     [Fact]
     public async Task Gather_ThenStartAndStop_BuildsTheServiceOnlyWhenStarted()
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<BuildCounter>();
-        services.AddSingleton<CountedService>();
-        services.AddHostedServiceResolvedAtStart<CountedService>();
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = CountedServiceProvider();
 
         // The host gathers every hosted service before it starts the first.
         var hosted = Assert.Single(provider.GetServices<IHostedService>());
@@ -38,11 +33,7 @@ public sealed class HostedServiceResolvedAtStartTests
     [Fact]
     public async Task Stop_NeverStarted_DoesNotBuildTheService()
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<BuildCounter>();
-        services.AddSingleton<CountedService>();
-        services.AddHostedServiceResolvedAtStart<CountedService>();
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = CountedServiceProvider();
 
         await Assert.Single(provider.GetServices<IHostedService>()).StopAsync(CancellationToken.None);
 
@@ -53,7 +44,7 @@ public sealed class HostedServiceResolvedAtStartTests
     public void AddDigitService_GatheringHostedServices_ConnectsToNoRedis()
     {
         // Port 1 refuses at once: a Redis connection made while the services are gathered would throw here.
-        using var provider = Provider(new() { ["REDIS_URL"] = "redis://127.0.0.1:1/0" });
+        using var provider = DigitServices.Provider(new() { ["REDIS_URL"] = "redis://127.0.0.1:1/0" });
 
         var hosted = provider.GetServices<IHostedService>().ToArray();
 
@@ -63,13 +54,13 @@ public sealed class HostedServiceResolvedAtStartTests
         Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IRunStore>());
     }
 
-    private static ServiceProvider Provider(Dictionary<string, string?> settings)
+    /// <summary>A provider whose one hosted service is a <see cref="CountedService"/> built when it starts.</summary>
+    private static ServiceProvider CountedServiceProvider()
     {
         var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddSingleton(new ContentRoot(Path.GetTempPath()));
-        services.AddLogging();
-        services.AddDigitService();
+        services.AddSingleton<BuildCounter>();
+        services.AddSingleton<CountedService>();
+        services.AddHostedServiceResolvedAtStart<CountedService>();
         return services.BuildServiceProvider();
     }
 

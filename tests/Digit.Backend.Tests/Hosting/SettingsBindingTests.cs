@@ -1,5 +1,4 @@
 using Digit.Backend.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +13,7 @@ public sealed class SettingsBindingTests
     [Fact]
     public void Bind_EnvironmentNames_SetTheOptions()
     {
-        using var provider = Provider(new()
+        using var provider = DigitServices.Provider(new()
         {
             ["TRAINING_EPOCHS"] = " 5 ",
             ["TRAINING_AUGMENT"] = "",
@@ -22,7 +21,7 @@ public sealed class SettingsBindingTests
             ["MODEL_DIR"] = "some/models",
             ["SHIPPED_MODEL"] = "",
             ["REDIS_KEY_PREFIX"] = "other:",
-        });
+        }, Root);
 
         var retrain = provider.GetRequiredService<IOptions<RetrainOptions>>().Value;
         var store = provider.GetRequiredService<IOptions<ModelStoreOptions>>().Value;
@@ -41,7 +40,7 @@ public sealed class SettingsBindingTests
     {
         // One options type whose value cannot be converted names only its conversion failures; the others all
         // name theirs.
-        using var provider = Provider(new()
+        using var provider = DigitServices.Provider(new()
         {
             ["TRAINING_EPOCHS"] = "abc",
             ["TRAINING_AUGMENT"] = "sometimes",
@@ -50,7 +49,7 @@ public sealed class SettingsBindingTests
             ["FEEDBACK_BURST"] = "-1",
             ["TRAINING_LEASE_SECONDS"] = "1",
             ["FRONTEND_URL"] = "localhost:3000",
-        });
+        }, Root);
 
         var failure = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IStartupValidator>().Validate());
         var message = StartupFailure.Describe(failure);
@@ -68,12 +67,12 @@ public sealed class SettingsBindingTests
     [Fact]
     public void ValidateOnStart_RangeAndRecipeWrong_NamesBoth()
     {
-        using var provider = Provider(new()
+        using var provider = DigitServices.Provider(new()
         {
             ["PUBLISH_MAX_ACCURACY_DROP"] = "2",
             ["TRAINING_BATCH_SIZE"] = "0",
             ["TRAINING_RECIPE"] = "quick",
-        });
+        }, Root);
 
         var failure = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IStartupValidator>().Validate());
         var message = StartupFailure.Describe(failure);
@@ -87,7 +86,7 @@ public sealed class SettingsBindingTests
     [Fact]
     public void ValidateOnStart_OneBadSetting_IsThatOneSentence()
     {
-        using var provider = Provider(new() { ["FEEDBACK_MAX"] = "0" });
+        using var provider = DigitServices.Provider(new() { ["FEEDBACK_MAX"] = "0" }, Root);
 
         var failure = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
@@ -97,20 +96,10 @@ public sealed class SettingsBindingTests
     [Fact]
     public void ValidateOnStart_Defaults_Pass()
     {
-        using var provider = Provider([]);
+        using var provider = DigitServices.Provider([], Root);
 
         provider.GetRequiredService<IStartupValidator>().Validate();
     }
 
     private static string Root => Path.Combine(Path.GetTempPath(), "digit-settings-root");
-
-    private static ServiceProvider Provider(Dictionary<string, string?> settings)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddSingleton(new ContentRoot(Root));
-        services.AddLogging();
-        services.AddDigitService();
-        return services.BuildServiceProvider();
-    }
 }
