@@ -27,10 +27,20 @@ public sealed class AzuriteFixture : IAsyncLifetime
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{Port}/{AccountName};"
         + (QueuePort > 0 ? $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};" : "");
 
+    // A free port can be taken by another process before Azurite listens on it; Azurite then exits, and new ports are tried.
+    private const int StartAttempts = 3;
+
     /// <summary>Blob, queue and table storage, as the Functions host and Durable Functions need them; the caller disposes it.</summary>
-    public static async Task<AzuriteFixture> StartAllServicesAsync()
+    public static Task<AzuriteFixture> StartAllServicesAsync() =>
+        StartAllServicesAsync(ServerProcess.FindFreePort(), ServerProcess.FindFreePort());
+
+    /// <summary>
+    /// As <see cref="StartAllServicesAsync()"/>, trying <paramref name="queuePort"/> and <paramref name="tablePort"/>
+    /// first: when one is taken, other free ports are tried.
+    /// </summary>
+    public static async Task<AzuriteFixture> StartAllServicesAsync(int queuePort, int tablePort)
     {
-        var azurite = new AzuriteFixture { QueuePort = ServerProcess.FindFreePort(), TablePort = ServerProcess.FindFreePort() };
+        var azurite = new AzuriteFixture { QueuePort = queuePort, TablePort = tablePort };
         await azurite.InitializeAsync();
         return azurite;
     }
@@ -50,6 +60,26 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
 
         Directory.CreateDirectory(_dataFolder);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartAsync(program);
+                return;
+            }
+            catch (InvalidOperationException exception) when (attempt < StartAttempts && exception.Message.Contains("EADDRINUSE", StringComparison.Ordinal))
+            {
+                _server?.Dispose();
+                if (QueuePort > 0)
+                {
+                    (QueuePort, TablePort) = (ServerProcess.FindFreePort(), ServerProcess.FindFreePort());
+                }
+            }
+        }
+    }
+
+    private async Task StartAsync(string program)
+    {
         Port = ServerProcess.FindFreePort();
         string[] queuesAndTables = QueuePort > 0
             ? ["--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(), "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString()]
@@ -83,12 +113,16 @@ public sealed class AzuriteFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    /// <summary>Whether every service started answers: a port taken from under one of them ends Azurite before it is ready.</summary>
     private async Task<bool> AnswersHttpAsync(HttpClient http)
     {
         try
         {
             // Any HTTP answer (an unsigned list request gets 403) means the service listens.
-            using var response = await http.GetAsync($"http://127.0.0.1:{Port}/{AccountName}?comp=list");
+            foreach (var port in QueuePort > 0 ? new[] { Port, QueuePort, TablePort } : [Port])
+            {
+                using var response = await http.GetAsync($"http://127.0.0.1:{port}/{AccountName}?comp=list");
+            }
             return true;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
